@@ -1,0 +1,28 @@
+// @swc/jest strips types without checking them: `tsc --noEmit` type-checks once, in `npm test`.
+const transform = {
+  "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+};
+const common = {
+  testEnvironment: "node",
+  transform,
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup.ts"],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
+      testPathIgnorePatterns: ["<rootDir>/__tests__/terraform/"],
+    },
+    {
+      // Runs the real Terraform CLI and AWS provider: see __tests__/terraform/.
+      ...common,
+      displayName: "terraform",
+      testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"],
+      testTimeout: 120000,
+    },
+  ],
+};

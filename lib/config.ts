@@ -1,0 +1,350 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * The configuration contract: one JSON file, validated in full before any
+ * construct is created, so a bad value never reaches `cdktf.out`.
+ *
+ * Every field carries a `.describe()` text: the README's configuration
+ * reference is generated from this schema (`npm run docs:config`).
+ */
+
+/** Where the config is read from unless `ASSUME_ROLE_CONFIG` names another file. */
+export const DEFAULT_CONFIG_PATH = "config/default.json";
+/** Environment variable that selects another config file. */
+export const CONFIG_ENV_VAR = "ASSUME_ROLE_CONFIG";
+
+const ACCOUNT_ID = /^\d{12}$/;
+// Commercial (us-east-2), China (cn-north-1), GovCloud (us-gov-west-1) and ISO regions.
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const PROFILE = /^[\w+=,.@:/-]{1,128}$/;
+// IAM limits, from the CreateRole / AssumeRole API references.
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const IAM_PATH = /^\/([\x21-\x7e]{1,510}\/)?$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
+const DESTINATION_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+/** A user or role (not a group: groups cannot be principals) or the account root. */
+const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|user\/[\x21-\x7e]+|role\/[\x21-\x7e]+)$/;
+const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\x21-\x7e]+$/;
+const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\x21-\x7e]+$/;
+
+export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+export const PERMISSION_SETS = ["scoped-ec2", "ec2-full-access"] as const;
+export const MIN_SESSION_SECONDS = 3600;
+export const MAX_SESSION_SECONDS = 43200;
+
+/** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys: ${allowed}` : undefined,
+  });
+}
+
+const accountId = (what: string) => z.string().regex(ACCOUNT_ID, `must be a 12-digit AWS account ID (${what}), as a string`);
+const region = z.string().regex(REGION, "must be an AWS region name such as us-east-2, eu-west-1, cn-north-1 or us-gov-west-1");
+const profile = z.string().regex(PROFILE, "must be a profile name from ~/.aws/config (letters, digits and _+=,.@:/-)");
+const tagMap = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(128)
+      .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys must not start with aws: (reserved by AWS)"),
+    z.string().max(256, "tag values are at most 256 characters"),
+  )
+  .describe("Tags as a string-to-string map (key 1-128 characters, value up to 256, no aws: prefix).");
+const externalId = z
+  .string()
+  .regex(EXTERNAL_ID, "must be 2-1224 characters of letters, digits and _+=,.@:/-")
+  .describe("Shared secret the assuming side must send as sts:ExternalId. Not a password: it prevents the confused-deputy problem.");
+const instanceType = z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as t3.micro");
+const iamNames = (what: string) => z.array(z.string().regex(IAM_NAME, `must be an IAM ${what} name`)).default([]);
+
+const sourceSchema = strict({
+  accountId: accountId("the source account").describe("Account whose principals assume the role."),
+  profile: profile.optional().describe("AWS CLI profile with credentials of the source account; omitted: the standard credential chain."),
+  attachTo: strict({
+    groups: iamNames("group").describe("Existing groups to attach the assume-role policy to."),
+    roles: iamNames("role").describe("Existing roles to attach the assume-role policy to."),
+    users: iamNames("user").describe("Existing users to attach the assume-role policy to."),
+  })
+    .optional()
+    .describe(
+      "Where the source-side policy is attached. Omitted or empty: the IAM stack creates a group `<role name>-assumers` and attaches it there.",
+    ),
+  createUser: z
+    .boolean()
+    .default(false)
+    .describe("Create an unprivileged IAM user with an access key that may only assume the role (long-term key: see the README before enabling)."),
+});
+
+const destinationSchema = strict({
+  name: z
+    .string()
+    .regex(DESTINATION_NAME, "must be 1-32 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen")
+    .describe("Short unique name; prefixes the stack names (`<name>-iam`, `<name>-ec2`)."),
+  accountId: accountId("the destination account").describe("Account where the role and the instance are created."),
+  profile: profile
+    .optional()
+    .describe("Profile with credentials of the destination account, used only to create the role; omitted: the standard credential chain."),
+  region: region.optional().describe("Region of this destination. @default the top-level `region`"),
+  instanceType: instanceType.optional().describe("Instance type for this destination. @default `instance.instanceType`"),
+  externalId: externalId.optional().describe("External ID for this destination. @default `role.externalId`"),
+  tags: tagMap.default({}).describe("Extra tags for this destination's resources, merged over the top-level `tags`."),
+});
+
+const roleSchema = strict({
+  name: z
+    .string()
+    .regex(ROLE_NAME, "must be an IAM role name: 1-64 letters, digits and _+=,.@-")
+    .describe("Name of the role created in each destination account."),
+  path: z.string().regex(IAM_PATH, "must be an IAM path: / or /segment/.../").default("/").describe("IAM path of the role."),
+  trustedPrincipalArns: z
+    .array(z.string().regex(PRINCIPAL_ARN, "must be the ARN of an IAM user or role, e.g. arn:aws:iam::111111111111:role/ci"))
+    .default([])
+    .describe(
+      "Source-account users or roles allowed to assume the role (matched with aws:PrincipalArn). Empty: any principal of the source account whose own policy allows it.",
+    ),
+  externalId: externalId.optional(),
+  requireMfa: z.boolean().default(false).describe("Require aws:MultiFactorAuthPresent on the assuming session."),
+  sourceOrgId: z
+    .string()
+    .regex(ORG_ID, "must be an AWS Organizations ID such as o-a1b2c3d4e5")
+    .optional()
+    .describe("Require the assuming principal to belong to this organization (aws:PrincipalOrgID)."),
+  maxSessionDurationSeconds: z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(MIN_SESSION_SECONDS, `must be between ${MIN_SESSION_SECONDS} and ${MAX_SESSION_SECONDS} seconds (1 to 12 hours)`)
+    .max(MAX_SESSION_SECONDS, `must be between ${MIN_SESSION_SECONDS} and ${MAX_SESSION_SECONDS} seconds (1 to 12 hours)`)
+    .default(MIN_SESSION_SECONDS)
+    .describe("Longest session the role allows."),
+  permissions: z
+    .enum(PERMISSION_SETS, `must be one of: ${PERMISSION_SETS.join(", ")}`)
+    .default("scoped-ec2")
+    .describe(
+      "`scoped-ec2`: only what Terraform needs for the instance; `ec2-full-access`: AWS-managed AmazonEC2FullAccess (tutorial parity, not least privilege).",
+    ),
+  permissionsBoundaryArn: z.string().regex(POLICY_ARN, "must be an IAM policy ARN").optional().describe("Permissions boundary set on the role."),
+  sessionName: z
+    .string()
+    .regex(SESSION_NAME, "must be 2-64 letters, digits and _+=,.@-")
+    .default("cdktf-assume-role")
+    .describe("Role session name the EC2 stack's provider uses (visible in CloudTrail)."),
+  sourceIdentity: z
+    .string()
+    .regex(SOURCE_IDENTITY, "must be 2-64 letters, digits and _+=,.@-")
+    .optional()
+    .describe("Source identity the EC2 stack sets on its session; the trust policy then requires exactly this sts:SourceIdentity."),
+  sessionTags: tagMap.default({}).describe("Session tags the EC2 stack sends; non-empty: the trust policy allows sts:TagSession."),
+});
+
+const instanceSchema = strict({
+  instanceType: instanceType.describe("Instance type; also the only type the scoped policy lets the role launch."),
+  ami: z
+    .string()
+    .regex(AMI_ID, "must be an AMI ID such as ami-0123456789abcdef0")
+    .optional()
+    .describe("AMI to launch. Omitted: the latest Canonical Ubuntu 24.04 LTS image for the instance's architecture."),
+  subnetId: z
+    .string()
+    .regex(SUBNET_ID, "must be a subnet ID such as subnet-0123456789abcdef0")
+    .optional()
+    .describe("Subnet to launch in. Omitted: the default subnet of the default VPC."),
+  associatePublicIpAddress: z.boolean().default(false).describe("Give the instance a public IP address."),
+  detailedMonitoring: z.boolean().default(true).describe("One-minute CloudWatch metrics (billed)."),
+  rootVolumeSizeGiB: z.number().int().min(8, "must be at least 8 GiB").max(16384).optional().describe("Root volume size. Omitted: the AMI's size."),
+});
+
+const localBackendSchema = strict({
+  type: z.literal("local"),
+  directory: z
+    .string()
+    .min(1)
+    .refine((dir) => !dir.startsWith("/"), "must be relative to the project folder, so state paths do not depend on the machine")
+    .default("state")
+    .describe("Folder (relative to the project) for state files."),
+});
+
+const s3BackendSchema = strict({
+  type: z.literal("s3"),
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+    .describe("State bucket."),
+  keyPrefix: z
+    .string()
+    .regex(/^[\w!.*'()/-]+$/, "must be an S3 key prefix without leading or trailing slash")
+    .refine((prefix) => !prefix.startsWith("/") && !prefix.endsWith("/"), "must not start or end with /")
+    .describe("Key prefix; each stack's state is `<keyPrefix>/<stack>.tfstate`."),
+  region: region.describe("Region of the bucket."),
+  roleArn: z
+    .string()
+    .regex(ROLE_ARN, "must be an IAM role ARN")
+    .optional()
+    .describe("State-access role, separate from the EC2 role. Omitted: the caller's own credentials."),
+  profile: profile.optional().describe("Profile used to reach the state. @default the source profile"),
+  useLockfile: z.boolean().default(true).describe("S3-native state locking (Terraform >= 1.10)."),
+});
+
+export const configSchema = strict({
+  project: z
+    .string()
+    .regex(/^[A-Za-z0-9][\w.-]{0,62}$/, "must be 1-63 letters, digits and _.-")
+    .default("cdktf-assume-role")
+    .describe("Value of the `Project` tag on every resource; the scoped policy only lets the role touch instances that carry it."),
+  region: region.describe("Default region for every destination."),
+  partition: z
+    .enum(PARTITIONS, `must be one of: ${PARTITIONS.join(", ")}`)
+    .default("aws")
+    .describe("AWS partition of all accounts."),
+  source: sourceSchema,
+  destinations: z.array(destinationSchema).min(1, "must list at least one destination").describe("One IAM stack and one EC2 stack per destination."),
+  role: roleSchema,
+  instance: instanceSchema,
+  tags: tagMap.default({}).describe("Tags on every resource, through each provider's default_tags."),
+  backend: z
+    .discriminatedUnion("type", [localBackendSchema, s3BackendSchema], { error: 'must have type "local" or "s3"' })
+    .default({ type: "local", directory: "state" }),
+});
+
+/** The validated configuration, with defaults filled in. */
+export type AppConfig = z.output<typeof configSchema>;
+export type Partition = (typeof PARTITIONS)[number];
+export type PermissionSet = (typeof PERMISSION_SETS)[number];
+export type BackendConfig = AppConfig["backend"];
+export type Tags = Readonly<Record<string, string>>;
+
+/** One problem in the configuration: where, what was there, what is allowed. */
+export interface ConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown with every problem of a config at once. */
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`Invalid configuration in ${source} (${count}):\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return (
+    path.reduce<string>((acc, key) => (typeof key === "number" ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), "") || "(root)"
+  );
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function problemFrom(issue: z.core.$ZodIssue): ConfigProblem {
+  const path = formatPath(issue.path);
+  if (issue.code === "unrecognized_keys") return { path, message: issue.message };
+  if (issue.code === "invalid_type" && issue.input === undefined)
+    return { path, message: `is required (${issue.message.replace(/^Invalid input: /, "")})` };
+  return { path, message: `got ${formatValue(issue.input)}; ${issue.message.replace(/^Invalid input: /, "")}` };
+}
+
+/** Rules that span several fields, checked once the shape is right. */
+function crossFieldProblems(config: AppConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  config.destinations.forEach((destination, index) => {
+    const first = seen.get(destination.name);
+    if (first !== undefined) {
+      problems.push({
+        path: `destinations[${index}].name`,
+        message: `got "${destination.name}"; names must be unique (also used by destinations[${first}])`,
+      });
+    } else {
+      seen.set(destination.name, index);
+    }
+    if (destination.accountId === config.source.accountId) {
+      problems.push({
+        path: `destinations[${index}].accountId`,
+        message: `got "${destination.accountId}"; must differ from source.accountId (a cross-account role in the same account is not cross-account)`,
+      });
+    }
+  });
+  const regions: [string, string][] = [
+    ["region", config.region],
+    ...config.destinations.flatMap((d, i): [string, string][] => (d.region ? [[`destinations[${i}].region`, d.region]] : [])),
+  ];
+  if (config.backend.type === "s3") regions.push(["backend.region", config.backend.region]);
+  for (const [path, name] of regions) {
+    const expected = partitionOfRegion(name);
+    if (expected !== config.partition) {
+      problems.push({ path, message: `got "${name}"; it belongs to partition "${expected}" but partition is "${config.partition}"` });
+    }
+  }
+  config.role.trustedPrincipalArns.forEach((arn, index) => {
+    const [, partition, account] = PRINCIPAL_ARN.exec(arn) ?? [];
+    if (account !== config.source.accountId || partition !== config.partition) {
+      problems.push({
+        path: `role.trustedPrincipalArns[${index}]`,
+        message: `got "${arn}"; must be a principal of the source account ${config.source.accountId} in partition "${config.partition}"`,
+      });
+    }
+  });
+  return problems;
+}
+
+/** The partition a region name belongs to. */
+export function partitionOfRegion(region: string): Partition {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/**
+ * Validates raw JSON data against the contract.
+ * @param source - where the data came from, for the error message
+ * @throws ConfigError listing every problem found
+ */
+export function parseConfig(data: unknown, source = "configuration"): AppConfig {
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, result.error.issues.map(problemFrom));
+  const problems = crossFieldProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+/**
+ * Reads and validates a config file.
+ * @param path - @default `$ASSUME_ROLE_CONFIG`, else `config/default.json`
+ */
+export function loadConfig(path: string = process.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_PATH): AppConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    throw new ConfigError(path, [
+      { path: "(file)", message: `cannot read ${path}: ${reason}; set ${CONFIG_ENV_VAR} to a readable JSON file or create ${DEFAULT_CONFIG_PATH}` },
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(path, [{ path: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+  return parseConfig(data, path);
+}

@@ -1,0 +1,51 @@
+import { TerraformDataSource, TerraformResource, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
+
+type HclAttributes = Record<string, unknown>;
+
+const CONDITION_BLOCKS = ["precondition", "postcondition"] as const;
+
+/** A value the renderer writes verbatim: an unquoted reference or list of them. */
+function reference(expression: string): HclAttributes {
+  return { type: "reference", value: expression };
+}
+
+/** Rewrites one rendered resource or data source into the typed form the HCL renderer handles. */
+export function fixHclAttributes(attributes: HclAttributes): void {
+  const lifecycle = attributes.lifecycle as HclAttributes | undefined;
+  if (lifecycle) {
+    const value: HclAttributes = { ...lifecycle };
+    for (const name of CONDITION_BLOCKS) {
+      const conditions = lifecycle[name];
+      if (Array.isArray(conditions)) value[name] = { isBlock: true, type: "list", storageClassType: "object", value: conditions };
+    }
+    attributes.lifecycle = { isBlock: true, value };
+  }
+  if (typeof attributes.provider === "string") attributes.provider = reference(attributes.provider);
+  if (Array.isArray(attributes.depends_on)) attributes.depends_on = reference(`[${attributes.depends_on.join(", ")}]`);
+}
+
+/**
+ * Makes `cdktf synth --hcl` output valid, warning-free Terraform: CDKTF 0.21's
+ * HCL renderer writes lifecycle pre/postconditions as an argument
+ * (`postcondition = [...]`, rejected by Terraform; open-constructs/cdk-terrain#313)
+ * and quotes `provider` and `depends_on` references (deprecated since
+ * Terraform 0.12). Touches only the HCL path; JSON output is unchanged.
+ *
+ * CDKTF does not pass an App's aspects down to its stacks, so each stack adds it.
+ */
+export class HclSynthesisFixes implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource || node instanceof TerraformDataSource)) return;
+    const render = node.toHclTerraform.bind(node);
+    node.toHclTerraform = () => {
+      const rendered = render();
+      for (const blockKind of ["resource", "data"] as const) {
+        const byType: Record<string, Record<string, HclAttributes>> | undefined = rendered[blockKind];
+        const attributes = byType?.[node.terraformResourceType]?.[node.friendlyUniqueId];
+        if (attributes) fixHclAttributes(attributes);
+      }
+      return rendered;
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import type { AppConfig, BackendConfig, Partition, PermissionSet, Tags } from "./config";
+import { roleArn } from "./arn";
+
+/** The source account as every stack of one destination sees it. */
+export interface SourceAccount {
+  readonly accountId: string;
+  /** @default - the standard credential chain */
+  readonly profile?: string;
+  readonly attachTo: { readonly groups: readonly string[]; readonly roles: readonly string[]; readonly users: readonly string[] };
+  readonly createUser: boolean;
+}
+
+/** The cross-account role, with every default resolved for one destination. */
+export interface RoleSettings {
+  readonly name: string;
+  readonly path: string;
+  /** ARN the role will have; known before apply, so policies are literal JSON. */
+  readonly arn: string;
+  readonly trustedPrincipalArns: readonly string[];
+  /** @default - no sts:ExternalId condition */
+  readonly externalId?: string;
+  readonly requireMfa: boolean;
+  /** @default - no aws:PrincipalOrgID condition */
+  readonly sourceOrgId?: string;
+  readonly maxSessionDurationSeconds: number;
+  readonly permissions: PermissionSet;
+  /** @default - no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
+  readonly sessionName: string;
+  /** @default - no source identity is set or required */
+  readonly sourceIdentity?: string;
+  readonly sessionTags: Tags;
+}
+
+/** The instance launched in one destination. */
+export interface InstanceSettings {
+  readonly instanceType: string;
+  /** @default - latest Canonical Ubuntu LTS for the architecture */
+  readonly ami?: string;
+  /** @default - the default VPC's default subnet */
+  readonly subnetId?: string;
+  readonly associatePublicIpAddress: boolean;
+  readonly detailedMonitoring: boolean;
+  /** @default - the AMI's root volume size */
+  readonly rootVolumeSizeGiB?: number;
+}
+
+/**
+ * Everything the two stacks of one destination need, resolved from the config:
+ * per-destination overrides applied, tags merged, the role ARN computed.
+ */
+export interface DeploymentTarget {
+  readonly name: string;
+  readonly project: string;
+  readonly partition: Partition;
+  readonly source: SourceAccount;
+  readonly destination: { readonly accountId: string; readonly profile?: string; readonly region: string };
+  readonly role: RoleSettings;
+  readonly instance: InstanceSettings;
+  /** Tags on every resource, including `Project`. */
+  readonly tags: Tags;
+  readonly backend: BackendConfig;
+  readonly iamStackName: string;
+  readonly ec2StackName: string;
+}
+
+/** Tag key that marks what this project owns; the scoped policy keys on it. */
+export const PROJECT_TAG_KEY = "Project";
+
+/** Stack names start with the destination, so `cdktf deploy 'prod-*'` selects one account's stacks. */
+export function stackNames(destination: string): { iam: string; ec2: string } {
+  return { iam: `${destination}-iam`, ec2: `${destination}-ec2` };
+}
+
+/** One target per destination, in config order. */
+export function resolveTargets(config: AppConfig): DeploymentTarget[] {
+  return config.destinations.map((destination) => {
+    const names = stackNames(destination.name);
+    const externalId = destination.externalId ?? config.role.externalId;
+    return {
+      name: destination.name,
+      project: config.project,
+      partition: config.partition,
+      source: {
+        accountId: config.source.accountId,
+        profile: config.source.profile,
+        attachTo: config.source.attachTo ?? { groups: [], roles: [], users: [] },
+        createUser: config.source.createUser,
+      },
+      destination: { accountId: destination.accountId, profile: destination.profile, region: destination.region ?? config.region },
+      role: {
+        ...config.role,
+        externalId,
+        arn: roleArn(config.partition, destination.accountId, config.role.name, config.role.path),
+      },
+      instance: { ...config.instance, instanceType: destination.instanceType ?? config.instance.instanceType },
+      tags: { ...config.tags, ...destination.tags, [PROJECT_TAG_KEY]: config.project },
+      backend: config.backend,
+      iamStackName: names.iam,
+      ec2StackName: names.ec2,
+    };
+  });
+}

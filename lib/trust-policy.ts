@@ -1,0 +1,52 @@
+import { accountRootArn } from "./arn";
+import type { Partition } from "./config";
+import { conditions, policyDocument, type PolicyDocument } from "./policy-document";
+import type { RoleSettings } from "./targets";
+
+/** The STS actions a session of this role performs: TagSession and SetSourceIdentity only when used. */
+export function sessionActions(role: Pick<RoleSettings, "sessionTags" | "sourceIdentity">): string[] {
+  return [
+    "sts:AssumeRole",
+    ...(Object.keys(role.sessionTags).length > 0 ? ["sts:TagSession"] : []),
+    ...(role.sourceIdentity !== undefined ? ["sts:SetSourceIdentity"] : []),
+  ];
+}
+
+/**
+ * Trust policy of the destination role.
+ *
+ * The principal is always the source account; named principals are matched
+ * with `ArnEquals aws:PrincipalArn` rather than listed as principals. IAM
+ * turns a principal ARN into the principal's unique ID when the policy is
+ * saved, so a user or role that is deleted and recreated would silently lose
+ * access (and the policy would show a bare ID); the condition compares the
+ * ARN at request time and survives that.
+ */
+export function buildTrustPolicy(partition: Partition, sourceAccountId: string, role: RoleSettings): PolicyDocument {
+  return policyDocument({
+    Sid: "AssumeFromSourceAccount",
+    Effect: "Allow",
+    Principal: { AWS: accountRootArn(partition, sourceAccountId) },
+    Action: sessionActions(role),
+    Condition: conditions([
+      ["ArnEquals", "aws:PrincipalArn", role.trustedPrincipalArns],
+      ["StringEquals", "sts:ExternalId", role.externalId],
+      ["StringEquals", "aws:PrincipalOrgID", role.sourceOrgId],
+      ["StringEquals", "sts:SourceIdentity", role.sourceIdentity],
+      ["Bool", "aws:MultiFactorAuthPresent", role.requireMfa ? "true" : undefined],
+    ]),
+  });
+}
+
+/**
+ * Identity policy for the source account: lets its holder assume exactly this
+ * role (and tag the session or set a source identity only if the role uses them).
+ */
+export function buildAssumeRoleIdentityPolicy(role: Pick<RoleSettings, "arn" | "sessionTags" | "sourceIdentity">): PolicyDocument {
+  return policyDocument({
+    Sid: "AssumeDestinationRole",
+    Effect: "Allow",
+    Action: sessionActions(role),
+    Resource: role.arn,
+  });
+}
