@@ -10,6 +10,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest keeps one core for itself by default; on 2-core machines that means one worker.
+  maxWorkers: 2,
   projects: [
     {
       ...common,

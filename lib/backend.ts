@@ -2,11 +2,6 @@ import * as path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { BackendConfig } from "./config";
 
-/** Where synth writes a stack's Terraform files, relative to the app's outdir. */
-function stackWorkingDirectory(outdir: string, stackName: string): string {
-  return path.resolve(outdir, "stacks", stackName);
-}
-
 /**
  * Local state path for a stack, relative to the folder Terraform runs in.
  * CDKTF's default bakes the synth machine's absolute path into the stack;
@@ -14,7 +9,8 @@ function stackWorkingDirectory(outdir: string, stackName: string): string {
  * deleting `cdktf.out` never deletes state.
  */
 export function localStatePath(outdir: string, stackName: string, directory: string, projectRoot = process.cwd()): string {
-  return path.relative(stackWorkingDirectory(outdir, stackName), path.resolve(projectRoot, directory, `${stackName}.tfstate`));
+  const workingDirectory = path.resolve(projectRoot, outdir, "stacks", stackName);
+  return path.relative(workingDirectory, path.resolve(projectRoot, directory, `${stackName}.tfstate`));
 }
 
 /** The S3 key of a stack's state. */

@@ -35,6 +35,9 @@ const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|user\/[\
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\x21-\x7e]+$/;
 const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\x21-\x7e]+$/;
 
+/** Tag key that marks what this project owns; the scoped policy keys on it. */
+export const PROJECT_TAG = "Project";
+
 export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
 export const PERMISSION_SETS = ["scoped-ec2", "ec2-full-access"] as const;
 export const MIN_SESSION_SECONDS = 3600;
@@ -257,6 +260,9 @@ function formatValue(value: unknown): string {
 function problemFrom(issue: z.core.$ZodIssue): ConfigProblem {
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") return { path, message: issue.message };
+  // A record key's own reason is nested one level down.
+  if (issue.code === "invalid_key")
+    return { path, message: `key ${formatValue(issue.input)}: ${issue.issues.map((inner) => inner.message).join("; ")}` };
   if (issue.code === "invalid_type" && issue.input === undefined)
     return { path, message: `is required (${issue.message.replace(/^Invalid input: /, "")})` };
   return { path, message: `got ${formatValue(issue.input)}; ${issue.message.replace(/^Invalid input: /, "")}` };
@@ -292,6 +298,18 @@ function crossFieldProblems(config: AppConfig): ConfigProblem[] {
     const expected = partitionOfRegion(name);
     if (expected !== config.partition) {
       problems.push({ path, message: `got "${name}"; it belongs to partition "${expected}" but partition is "${config.partition}"` });
+    }
+  }
+  const tagMaps: [string, Record<string, string>][] = [
+    ["tags", config.tags],
+    ...config.destinations.map((d, i): [string, Record<string, string>] => [`destinations[${i}].tags`, d.tags]),
+  ];
+  for (const [path, tags] of tagMaps) {
+    if (PROJECT_TAG in tags) {
+      problems.push({
+        path: `${path}.${PROJECT_TAG}`,
+        message: `got ${formatValue(tags[PROJECT_TAG])}; the ${PROJECT_TAG} tag is set from "project" (the scoped policy keys on it): set "project" instead`,
+      });
     }
   }
   config.role.trustedPrincipalArns.forEach((arn, index) => {

@@ -1,7 +1,6 @@
 import { ec2ResourceArn } from "./arn";
-import type { Partition } from "./config";
+import { PROJECT_TAG, type Partition } from "./config";
 import { conditions, policyDocument, type PolicyDocument, type PolicyStatement } from "./policy-document";
-import { PROJECT_TAG_KEY } from "./targets";
 
 /** What the scoped policy is scoped to. */
 export interface Ec2ScopeProps {
@@ -56,7 +55,7 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
   const { partition, accountId, project } = props;
   const inRegions = (resourceType: string) => props.regions.map((region) => ec2ResourceArn(partition, region, accountId, resourceType));
   const regionCondition = ["StringEquals", "aws:RequestedRegion", props.regions] as const;
-  const projectResource = ["StringEquals", `aws:ResourceTag/${PROJECT_TAG_KEY}`, project] as const;
+  const projectResource = ["StringEquals", `aws:ResourceTag/${PROJECT_TAG}`, project] as const;
   const statements: PolicyStatement[] = [
     {
       Sid: "ReadEc2",
@@ -74,7 +73,7 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
         regionCondition,
         ["StringEquals", "ec2:InstanceType", props.instanceTypes],
         ["StringEquals", "ec2:MetadataHttpTokens", "required"],
-        ["StringEquals", `aws:RequestTag/${PROJECT_TAG_KEY}`, project],
+        ["StringEquals", `aws:RequestTag/${PROJECT_TAG}`, project],
       ]),
     },
     {
@@ -123,14 +122,14 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
       Effect: "Allow",
       Action: "ec2:CreateTags",
       Resource: [...inRegions("instance"), ...inRegions("volume")],
-      Condition: conditions([regionCondition, projectResource, ["StringEqualsIfExists", `aws:RequestTag/${PROJECT_TAG_KEY}`, project]]),
+      Condition: conditions([regionCondition, projectResource, ["StringEqualsIfExists", `aws:RequestTag/${PROJECT_TAG}`, project]]),
     },
     {
       Sid: "UntagProjectResourcesButNotProjectTag",
       Effect: "Allow",
       Action: "ec2:DeleteTags",
       Resource: [...inRegions("instance"), ...inRegions("volume")],
-      Condition: conditions([regionCondition, projectResource, ["ForAllValues:StringNotEquals", "aws:TagKeys", [PROJECT_TAG_KEY]]]),
+      Condition: conditions([regionCondition, projectResource, ["ForAllValues:StringNotEquals", "aws:TagKeys", [PROJECT_TAG]]]),
     },
   ];
   return policyDocument(...statements);

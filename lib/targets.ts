@@ -1,4 +1,4 @@
-import type { AppConfig, BackendConfig, Partition, PermissionSet, Tags } from "./config";
+import { PROJECT_TAG, type AppConfig, type BackendConfig, type Partition, type PermissionSet, type Tags } from "./config";
 import { roleArn } from "./arn";
 
 /** The source account as every stack of one destination sees it. */
@@ -64,9 +64,6 @@ export interface DeploymentTarget {
   readonly ec2StackName: string;
 }
 
-/** Tag key that marks what this project owns; the scoped policy keys on it. */
-export const PROJECT_TAG_KEY = "Project";
-
 /** Stack names start with the destination, so `cdktf deploy 'prod-*'` selects one account's stacks. */
 export function stackNames(destination: string): { iam: string; ec2: string } {
   return { iam: `${destination}-iam`, ec2: `${destination}-ec2` };
@@ -94,7 +91,7 @@ export function resolveTargets(config: AppConfig): DeploymentTarget[] {
         arn: roleArn(config.partition, destination.accountId, config.role.name, config.role.path),
       },
       instance: { ...config.instance, instanceType: destination.instanceType ?? config.instance.instanceType },
-      tags: { ...config.tags, ...destination.tags, [PROJECT_TAG_KEY]: config.project },
+      tags: { ...config.tags, ...destination.tags, [PROJECT_TAG]: config.project },
       backend: config.backend,
       iamStackName: names.iam,
       ec2StackName: names.ec2,

@@ -1,0 +1,213 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
+import { DESTINATION_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
+
+type Json = Record<string, unknown>;
+
+function problemsOf(data: unknown): readonly ConfigProblem[] {
+  try {
+    parseConfig(data, "test.json");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+/** The one problem reported at `path`. */
+function problemAt(data: unknown, path: string): string {
+  const problems = problemsOf(data);
+  const found = problems.filter((p) => p.path === path);
+  expect(found).toHaveLength(1);
+  return found[0].message;
+}
+
+const withRole = (role: Json) => rawConfig({ role: { name: "cross-account-ec2", ...role } });
+const withDestination = (destination: Json) => rawConfig({ destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, ...destination }] });
+
+describe("parseConfig", () => {
+  it("accepts the tutorial shape and fills the defaults", () => {
+    // GIVEN / WHEN
+    const config = parseConfig(rawConfig());
+    // THEN
+    expect(config).toMatchObject({
+      project: "cdktf-assume-role",
+      partition: "aws",
+      backend: { type: "local", directory: "state" },
+      source: { accountId: SOURCE_ACCOUNT, createUser: false },
+      role: { permissions: "scoped-ec2", maxSessionDurationSeconds: 3600, requireMfa: false, trustedPrincipalArns: [], path: "/" },
+      instance: { associatePublicIpAddress: false, detailedMonitoring: true },
+    });
+  });
+
+  it("fails if a field has the wrong type, naming the field and the value", () => {
+    const message = problemAt(rawConfig({ source: { accountId: 111111111111 } }), "source.accountId");
+    expect(message).toBe("got 111111111111; expected string, received number");
+  });
+
+  it("fails if a required field is missing", () => {
+    expect(problemAt(rawConfig({ region: undefined }), "region")).toMatch(/^is required/);
+  });
+
+  it("fails if an account ID has 11 digits", () => {
+    const message = problemAt(withDestination({ accountId: "22222222222" }), "destinations[0].accountId");
+    expect(message).toBe('got "22222222222"; must be a 12-digit AWS account ID (the destination account), as a string');
+  });
+
+  it.each(["us-east", "US-EAST-2", "useast2", "us-east-2a"])("fails if the region is %s", (region) => {
+    expect(problemAt(rawConfig({ region }), "region")).toBe(
+      `got "${region}"; must be an AWS region name such as us-east-2, eu-west-1, cn-north-1 or us-gov-west-1`,
+    );
+  });
+
+  it("fails if a region belongs to another partition", () => {
+    expect(problemAt(rawConfig({ region: "cn-north-1" }), "region")).toBe(
+      'got "cn-north-1"; it belongs to partition "aws-cn" but partition is "aws"',
+    );
+  });
+
+  it("fails if the partition is unknown", () => {
+    expect(problemAt(rawConfig({ partition: "aws-iso" }), "partition")).toBe('got "aws-iso"; must be one of: aws, aws-cn, aws-us-gov');
+  });
+
+  it("fails if destination names repeat", () => {
+    const data = rawConfig({
+      destinations: [
+        { name: "prod", accountId: "222222222222" },
+        { name: "prod", accountId: "333333333333" },
+      ],
+    });
+    expect(problemAt(data, "destinations[1].name")).toBe('got "prod"; names must be unique (also used by destinations[0])');
+  });
+
+  it.each(["Prod", "prod-", "1prod", "prod_eu", "a".repeat(33)])("fails if a destination is named %s", (name) => {
+    expect(problemAt(withDestination({ name }), "destinations[0].name")).toMatch(/must be 1-32 lowercase letters, digits and hyphens/);
+  });
+
+  it("fails if there is no destination", () => {
+    expect(problemAt(rawConfig({ destinations: [] }), "destinations")).toBe("got []; must list at least one destination");
+  });
+
+  it("fails if a destination is the source account", () => {
+    expect(problemAt(withDestination({ accountId: SOURCE_ACCOUNT }), "destinations[0].accountId")).toMatch(
+      /^got "111111111111"; must differ from source.accountId/,
+    );
+  });
+
+  it.each(["arn:aws:iam::111111111111:group/admins", "arn:aws:iam::1111:role/ci", "arn:aws:s3:::bucket", "111111111111"])(
+    "fails if a trusted principal ARN is malformed: %s",
+    (arn) => {
+      expect(problemAt(withRole({ trustedPrincipalArns: [arn] }), "role.trustedPrincipalArns[0]")).toMatch(/must be the ARN of an IAM user or role/);
+    },
+  );
+
+  it("fails if a trusted principal is not in the source account", () => {
+    expect(problemAt(withRole({ trustedPrincipalArns: ["arn:aws:iam::333333333333:role/ci"] }), "role.trustedPrincipalArns[0]")).toBe(
+      'got "arn:aws:iam::333333333333:role/ci"; must be a principal of the source account 111111111111 in partition "aws"',
+    );
+  });
+
+  it.each([3599, 43201])("fails if the session duration is %i seconds", (seconds) => {
+    expect(problemAt(withRole({ maxSessionDurationSeconds: seconds }), "role.maxSessionDurationSeconds")).toBe(
+      `got ${seconds}; must be between 3600 and 43200 seconds (1 to 12 hours)`,
+    );
+  });
+
+  it("fails if the session duration is not whole seconds", () => {
+    expect(problemAt(withRole({ maxSessionDurationSeconds: 3600.5 }), "role.maxSessionDurationSeconds")).toBe(
+      "got 3600.5; must be a whole number of seconds",
+    );
+  });
+
+  it("fails if permissions names an unknown set", () => {
+    expect(problemAt(withRole({ permissions: "admin" }), "role.permissions")).toBe('got "admin"; must be one of: scoped-ec2, ec2-full-access');
+  });
+
+  it("fails if the external ID is too short", () => {
+    expect(problemAt(withRole({ externalId: "x" }), "role.externalId")).toMatch(/^got "x"; must be 2-1224 characters/);
+  });
+
+  it("fails if a tag key uses the aws: prefix", () => {
+    expect(problemAt(rawConfig({ tags: { "aws:owner": "me" } }), "tags.aws:owner")).toBe(
+      'key "aws:owner": tag keys must not start with aws: (reserved by AWS)',
+    );
+  });
+
+  it("fails if tags set the Project tag, which comes from project", () => {
+    const data = rawConfig({ tags: { Project: "x" }, destinations: [{ name: "d", accountId: DESTINATION_ACCOUNT, tags: { Project: "y" } }] });
+    expect(problemAt(data, "tags.Project")).toBe(
+      'got "x"; the Project tag is set from "project" (the scoped policy keys on it): set "project" instead',
+    );
+    expect(problemAt(data, "destinations[0].tags.Project")).toMatch(/^got "y"; the Project tag is set from "project"/);
+  });
+
+  it("fails if the instance type or AMI is malformed", () => {
+    const problems = problemsOf(rawConfig({ instance: { instanceType: "micro", ami: "ami-xyz" } }));
+    expect(problems.map((p) => p.path)).toEqual(["instance.instanceType", "instance.ami"]);
+  });
+
+  it("fails on unknown keys, listing the allowed ones", () => {
+    expect(problemAt(rawConfig({ regoin: "us-east-2" }), "(root)")).toBe(
+      'unknown key(s) "regoin"; allowed keys: project, region, partition, source, destinations, role, instance, tags, backend',
+    );
+    expect(problemAt(withRole({ externalID: "abc" }), "role")).toMatch(
+      /^unknown key\(s\) "externalID"; allowed keys: name, path, trustedPrincipalArns/,
+    );
+  });
+
+  it("fails if the backend type is unknown", () => {
+    expect(problemAt(rawConfig({ backend: { type: "gcs" } }), "backend.type")).toMatch(/must have type "local" or "s3"|expected one of/);
+  });
+
+  it("fails if the local state folder is absolute", () => {
+    expect(problemAt(rawConfig({ backend: { type: "local", directory: "/var/state" } }), "backend.directory")).toMatch(/must be relative/);
+  });
+
+  it("fails if the S3 backend lacks its bucket", () => {
+    expect(problemAt(rawConfig({ backend: { type: "s3", keyPrefix: "p", region: "us-east-2" } }), "backend.bucket")).toMatch(/^is required/);
+  });
+
+  it("lists every problem at once", () => {
+    // GIVEN a config with three independent mistakes
+    const data = rawConfig({ region: "nowhere", instance: { instanceType: "t3.micro", extra: true }, source: { accountId: "1" } });
+    // WHEN / THEN all three are reported, each with its path
+    expect(problemsOf(data).map((p) => p.path)).toEqual(["region", "source.accountId", "instance"]);
+    expect(() => parseConfig(data, "bad.json")).toThrow(/^Invalid configuration in bad.json \(3 problems\):\n {2}- region: got "nowhere"/);
+  });
+});
+
+describe("loadConfig", () => {
+  const dir = mkdtempSync(join(tmpdir(), "config-test-"));
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("reads the example config", () => {
+    const config = loadConfig("config/default.json");
+    expect(config.destinations).toEqual([expect.objectContaining({ name: "destination", accountId: "222222222222", profile: "destination" })]);
+    expect(config.source).toMatchObject({ accountId: "111111111111", profile: "source" });
+    expect(config).toMatchObject({ region: "us-east-2", instance: { instanceType: "t3.micro" } });
+  });
+
+  it("reads the file named by ASSUME_ROLE_CONFIG", () => {
+    const path = write("env.json", JSON.stringify(rawConfig({ region: "eu-west-1" })));
+    process.env.ASSUME_ROLE_CONFIG = path;
+    try {
+      expect(loadConfig().region).toBe("eu-west-1");
+    } finally {
+      delete process.env.ASSUME_ROLE_CONFIG;
+    }
+  });
+
+  it("fails if the file is missing, saying how to choose another", () => {
+    expect(() => loadConfig(join(dir, "missing.json"))).toThrow(/cannot read .*missing.json: file not found; set ASSUME_ROLE_CONFIG/);
+  });
+
+  it("fails if the file is not JSON", () => {
+    expect(() => loadConfig(write("bad.json", "{ region: "))).toThrow(/\(file\): not valid JSON/);
+  });
+});

@@ -1,0 +1,76 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Testing } from "cdktf";
+import { buildStacks, type DestinationStacks } from "../../lib/app";
+import { parseConfig, type AppConfig } from "../../lib/config";
+import { resolveTargets, type DeploymentTarget } from "../../lib/targets";
+
+/** Named fake accounts, as in the tutorial. */
+export const SOURCE_ACCOUNT = "111111111111";
+export const DESTINATION_ACCOUNT = "222222222222";
+export const OTHER_ACCOUNT = "333333333333";
+
+type Json = Record<string, unknown>;
+
+/** The example config's shape: one source, one destination, tutorial names. */
+export function rawConfig(overrides: Json = {}): Json {
+  return {
+    region: "us-east-2",
+    source: { accountId: SOURCE_ACCOUNT, profile: "source" },
+    destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, profile: "destination" }],
+    role: { name: "cross-account-ec2" },
+    instance: { instanceType: "t3.micro" },
+    ...overrides,
+  };
+}
+
+/** A validated config; `role` overrides are merged into the base role. */
+export function config(overrides: Json = {}, role: Json = {}): AppConfig {
+  const raw = rawConfig(overrides);
+  return parseConfig({ ...raw, role: { ...(raw.role as Json), ...role } }, "test");
+}
+
+/** The first destination's resolved target. */
+export function target(overrides: Json = {}, role: Json = {}): DeploymentTarget {
+  return resolveTargets(config(overrides, role))[0];
+}
+
+/** `count` destinations named dest-01... in distinct fake accounts. */
+export function destinations(count: number): Json[] {
+  return Array.from({ length: count }, (_, i) => ({
+    name: `dest-${String(i + 1).padStart(2, "0")}`,
+    accountId: String(222222222222 + i * 1111),
+  }));
+}
+
+export interface SynthesizedApp {
+  readonly app: App;
+  readonly stacks: DestinationStacks[];
+  readonly outdir: string;
+  readonly manifest: { stacks: Record<string, { dependencies: string[]; synthesizedStackPath: string }> };
+  /** A stack's synthesized Terraform JSON. */
+  stack(name: string): Json;
+}
+
+/** Full app synth into a temporary folder: the only way cross-stack references appear. */
+export function synthApp(appConfig: AppConfig, options: { hcl?: boolean } = {}): SynthesizedApp {
+  const outdir = mkdtempSync(join(tmpdir(), "cdktf-assume-role-"));
+  const app = Testing.stubVersion(new App({ outdir, hclOutput: options.hcl ?? false, skipValidation: true }));
+  const stacks = buildStacks(app, appConfig);
+  app.synth();
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  return {
+    app,
+    stacks,
+    outdir,
+    manifest,
+    stack: (name) => JSON.parse(readFileSync(join(outdir, manifest.stacks[name].synthesizedStackPath), "utf8")),
+  };
+}
+
+/** A policy argument of a synthesized resource, parsed. */
+export function policyOf(stackJson: Json, resourceType: string, name: string, attribute = "policy"): Json {
+  const resources = stackJson.resource as Record<string, Record<string, Json>>;
+  return JSON.parse(resources[resourceType][name][attribute] as string);
+}
