@@ -24,7 +24,7 @@ module.exports = {
       ...common,
       displayName: "terraform",
       testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"],
-      testTimeout: 120000,
+      globalSetup: "<rootDir>/__tests__/terraform/global-setup.ts",
     },
   ],
 };

@@ -54,9 +54,9 @@ export interface SynthesizedApp {
 }
 
 /** Full app synth into a temporary folder: the only way cross-stack references appear. */
-export function synthApp(appConfig: AppConfig, options: { hcl?: boolean } = {}): SynthesizedApp {
+export function synthApp(appConfig: AppConfig): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), "cdktf-assume-role-"));
-  const app = Testing.stubVersion(new App({ outdir, hclOutput: options.hcl ?? false, skipValidation: true }));
+  const app = Testing.stubVersion(new App({ outdir, skipValidation: true }));
   const stacks = buildStacks(app, appConfig);
   app.synth();
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
