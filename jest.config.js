@@ -1,7 +1,4 @@
-// @swc/jest strips types without checking them: `tsc --noEmit` type-checks once, in `npm test`.
-const transform = {
-  "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
-};
+const transform = { "^.+\\.ts$": "<rootDir>/jest.transform.js" };
 const common = {
   testEnvironment: "node",
   transform,

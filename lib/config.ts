@@ -169,7 +169,7 @@ const instanceSchema = strict({
 });
 
 const localBackendSchema = strict({
-  type: z.literal("local"),
+  type: z.literal("local").describe("State files on this machine."),
   directory: z
     .string()
     .min(1)
@@ -179,7 +179,7 @@ const localBackendSchema = strict({
 });
 
 const s3BackendSchema = strict({
-  type: z.literal("s3"),
+  type: z.literal("s3").describe("State in S3, shared by a team."),
   bucket: z
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
@@ -210,10 +210,10 @@ export const configSchema = strict({
     .enum(PARTITIONS, `must be one of: ${PARTITIONS.join(", ")}`)
     .default("aws")
     .describe("AWS partition of all accounts."),
-  source: sourceSchema,
+  source: sourceSchema.describe("The account whose principals assume the role."),
   destinations: z.array(destinationSchema).min(1, "must list at least one destination").describe("One IAM stack and one EC2 stack per destination."),
-  role: roleSchema,
-  instance: instanceSchema,
+  role: roleSchema.describe("The role created in every destination account."),
+  instance: instanceSchema.describe("The instance each EC2 stack launches."),
   tags: tagMap.default({}).describe("Tags on every resource, through each provider's default_tags."),
   backend: z
     .discriminatedUnion("type", [localBackendSchema, s3BackendSchema], { error: 'must have type "local" or "s3"' })
