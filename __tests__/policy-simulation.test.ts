@@ -1,0 +1,150 @@
+import { validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { config, DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from "./support/fixtures";
+import { decide, synthesizedPolicies, type Request } from "./support/simulate";
+
+const CI = `arn:aws:iam::${SOURCE_ACCOUNT}:user/ci`;
+const OTHER_SOURCE_USER = `arn:aws:iam::${SOURCE_ACCOUNT}:user/intern`;
+const THIRD_ACCOUNT_USER = `arn:aws:iam::${OTHER_ACCOUNT}:user/ci`;
+const EXTERNAL_ID = "ext-7d1c";
+const REGION = "us-east-2";
+
+// GIVEN the hardened setup: named principal, external ID; a second config adds MFA.
+const hardened = synthesizedPolicies(config({}, { trustedPrincipalArns: [CI], externalId: EXTERNAL_ID }));
+const withMfa = synthesizedPolicies(config({}, { externalId: EXTERNAL_ID, requireMfa: true }));
+
+/** An sts:AssumeRole call into the role: the source-side policy and the trust policy both apply. */
+function assumeRole(policies: typeof hardened, principal: string, context: Record<string, string> = {}): Request {
+  const account = /::(\d{12}):/.exec(principal)?.[1] ?? "";
+  return {
+    principal,
+    action: "sts:AssumeRole",
+    resource: policies.roleArn,
+    resourceAccount: DESTINATION_ACCOUNT,
+    context: { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account, "aws:MultiFactorAuthPresent": "false", ...context },
+    identityPolicies: [policies.source],
+    resourcePolicy: policies.trust,
+  };
+}
+
+const instanceArn = (region = REGION) => `arn:aws:ec2:${region}:${DESTINATION_ACCOUNT}:instance/*`;
+const launchContext = {
+  "aws:RequestedRegion": REGION,
+  "ec2:InstanceType": "t3.micro",
+  "ec2:MetadataHttpTokens": "required",
+  "aws:RequestTag/Project": "cdktf-assume-role",
+  "aws:TagKeys": ["Project"],
+};
+
+/** A call made by the role's session, evaluated against its permissions. */
+function asRole(action: string, resource: string, context: Record<string, string | string[]> = {}): Request {
+  return {
+    principal: hardened.sessionArn,
+    action,
+    resource,
+    resourceAccount: DESTINATION_ACCOUNT,
+    context,
+    identityPolicies: [hardened.permissions],
+  };
+}
+
+describe("the synthesized policies are valid IAM", () => {
+  it.each([
+    ["trust", () => validateTrustPolicy(hardened.trust)],
+    ["permissions", () => validateIdentityPolicy(hardened.permissions)],
+    ["source", () => validateIdentityPolicy(hardened.source)],
+    ["trust with MFA", () => validateTrustPolicy(withMfa.trust)],
+  ])("%s policy", (_name, validate) => {
+    expect(validate()).toEqual([]);
+  });
+});
+
+describe("trust: who may assume the role", () => {
+  it("allows the trusted principal with the right external ID", async () => {
+    expect(await decide(assumeRole(hardened, CI, { "sts:ExternalId": EXTERNAL_ID }))).toBe("Allowed");
+  });
+
+  it("denies the trusted principal without an external ID", async () => {
+    expect(await decide(assumeRole(hardened, CI))).toBe("ImplicitlyDenied");
+  });
+
+  it("denies the trusted principal with a wrong external ID", async () => {
+    expect(await decide(assumeRole(hardened, CI, { "sts:ExternalId": "guess" }))).toBe("ImplicitlyDenied");
+  });
+
+  it("denies another principal of the source account, even with the source policy and the external ID", async () => {
+    expect(await decide(assumeRole(hardened, OTHER_SOURCE_USER, { "sts:ExternalId": EXTERNAL_ID }))).toBe("ImplicitlyDenied");
+  });
+
+  it("denies a principal of a third account, even with an identity policy allowing it", async () => {
+    expect(await decide(assumeRole(hardened, THIRD_ACCOUNT_USER, { "sts:ExternalId": EXTERNAL_ID }))).toBe("ImplicitlyDenied");
+  });
+
+  it("denies a session without MFA when MFA is required", async () => {
+    expect(await decide(assumeRole(withMfa, CI, { "sts:ExternalId": EXTERNAL_ID }))).toBe("ImplicitlyDenied");
+  });
+
+  it("allows the same session with MFA", async () => {
+    expect(await decide(assumeRole(withMfa, CI, { "sts:ExternalId": EXTERNAL_ID, "aws:MultiFactorAuthPresent": "true" }))).toBe("Allowed");
+  });
+});
+
+describe("source policy: what the source principals may assume", () => {
+  const sourceSide = (resource: string): Request => ({
+    principal: CI,
+    action: "sts:AssumeRole",
+    resource,
+    resourceAccount: SOURCE_ACCOUNT,
+    identityPolicies: [hardened.source],
+  });
+
+  it("allows assuming this role", async () => {
+    expect(await decide(sourceSide(hardened.roleArn))).toBe("Allowed");
+  });
+
+  it("allows assuming no other role", async () => {
+    expect(await decide(sourceSide(`arn:aws:iam::${DESTINATION_ACCOUNT}:role/OrganizationAccountAccessRole`))).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("permissions: what the role may do", () => {
+  it("allows RunInstances of the allowed type, in the region, with IMDSv2 and the project tag", async () => {
+    expect(await decide(asRole("ec2:RunInstances", instanceArn(), launchContext))).toBe("Allowed");
+  });
+
+  it.each([
+    ["in another region", instanceArn("eu-west-1"), { "aws:RequestedRegion": "eu-west-1" }],
+    ["of another instance type", instanceArn(), { "ec2:InstanceType": "p5.48xlarge" }],
+    ["with IMDSv1 allowed", instanceArn(), { "ec2:MetadataHttpTokens": "optional" }],
+    ["without the project tag", instanceArn(), { "aws:RequestTag/Project": "someone-else" }],
+  ])("denies RunInstances %s", async (_case, resource, override) => {
+    expect(await decide(asRole("ec2:RunInstances", resource, { ...launchContext, ...override }))).toBe("ImplicitlyDenied");
+  });
+
+  it("denies launching with an unencrypted volume", async () => {
+    const volume = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:volume/*`;
+    expect(await decide(asRole("ec2:RunInstances", volume, { "aws:RequestedRegion": REGION, "ec2:Encrypted": "false" }))).toBe("ImplicitlyDenied");
+  });
+
+  it("terminates a project instance, and denies terminating one without the project tag", async () => {
+    const instance = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:instance/i-0123456789abcdef0`;
+    expect(
+      await decide(asRole("ec2:TerminateInstances", instance, { "aws:RequestedRegion": REGION, "aws:ResourceTag/Project": "cdktf-assume-role" })),
+    ).toBe("Allowed");
+    expect(await decide(asRole("ec2:TerminateInstances", instance, { "aws:RequestedRegion": REGION }))).toBe("ImplicitlyDenied");
+  });
+
+  it("denies removing the project tag", async () => {
+    const instance = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:instance/i-0123456789abcdef0`;
+    const context = { "aws:RequestedRegion": REGION, "aws:ResourceTag/Project": "cdktf-assume-role", "aws:TagKeys": ["Project"] };
+    expect(await decide(asRole("ec2:DeleteTags", instance, context))).toBe("ImplicitlyDenied");
+  });
+
+  it.each([
+    ["iam:CreateUser", `arn:aws:iam::${DESTINATION_ACCOUNT}:user/backdoor`],
+    ["s3:GetObject", "arn:aws:s3:::any-bucket/secret.txt"],
+    ["sts:AssumeRole", `arn:aws:iam::${OTHER_ACCOUNT}:role/admin`],
+    ["organizations:ListAccounts", "*"],
+  ])("denies %s", async (action, resource) => {
+    expect(await decide(asRole(action, resource, { "aws:RequestedRegion": REGION }))).toBe("ImplicitlyDenied");
+  });
+});

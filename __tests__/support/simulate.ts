@@ -1,0 +1,60 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import type { AppConfig } from "../../lib/config";
+import { resolveTargets } from "../../lib/targets";
+import { policyOf, synthApp } from "./fixtures";
+
+type Json = Record<string, unknown>;
+export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+/** The three policy documents of a destination, as synthesized: what AWS would receive. */
+export interface SynthesizedPolicies {
+  readonly trust: Json;
+  readonly permissions: Json;
+  readonly source: Json;
+  readonly roleArn: string;
+  readonly sessionArn: string;
+}
+
+/** Synthesizes the app and reads the first destination's policies back out of the Terraform JSON. */
+export function synthesizedPolicies(config: AppConfig): SynthesizedPolicies {
+  const [target] = resolveTargets(config);
+  const iam = synthApp(config).stack(target.iamStackName);
+  return {
+    trust: policyOf(iam, "aws_iam_role", "role", "assume_role_policy"),
+    permissions: policyOf(iam, "aws_iam_role_policy", "role-scoped-ec2"),
+    source: policyOf(iam, "aws_iam_policy", "assume-role-policy"),
+    roleArn: target.role.arn,
+    sessionArn: `arn:${target.partition}:sts::${target.destination.accountId}:assumed-role/${target.role.name}/${target.role.sessionName}`,
+  };
+}
+
+export interface Request {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly resourceAccount: string;
+  readonly context?: Record<string, string | string[]>;
+  readonly identityPolicies: readonly Json[];
+  readonly resourcePolicy?: Json;
+}
+
+/** Evaluates one request; a simulator validation error fails the test with its message. */
+export async function decide(request: Request): Promise<Decision> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: request.resourceAccount },
+        contextVariables: { ...request.context },
+      },
+      identityPolicies: request.identityPolicies.map((policy, i) => ({ name: `identity-${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: request.resourcePolicy,
+    },
+    {},
+  );
+  if (result.resultType === "error") throw new Error(`simulation rejected: ${JSON.stringify(result.errors)}`);
+  return result.overallResult as Decision;
+}
