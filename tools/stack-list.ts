@@ -1,0 +1,45 @@
+import type { DeploymentTarget } from "../lib/targets";
+
+/** One line per stack: what `npm run list` prints. */
+export interface StackRow {
+  readonly stack: string;
+  readonly account: string;
+  readonly region: string;
+  readonly credentials: string;
+  readonly role: string;
+}
+
+export function stackRows(targets: readonly DeploymentTarget[]): StackRow[] {
+  return targets.flatMap((t) => [
+    {
+      stack: t.iamStackName,
+      account: `${t.destination.accountId} + ${t.source.accountId}`,
+      region: t.destination.region,
+      credentials: `${t.destination.profile ?? "default chain"} + ${t.source.profile ?? "default chain"}`,
+      role: t.role.arn,
+    },
+    {
+      stack: t.ec2StackName,
+      account: t.destination.accountId,
+      region: t.destination.region,
+      credentials: `${t.source.profile ?? "default chain"} as role`,
+      role: t.role.arn,
+    },
+  ]);
+}
+
+/** A plain aligned table, sorted by stack name so globs' groups stand together. */
+export function formatRows(rows: readonly StackRow[]): string {
+  const header: StackRow = { stack: "STACK", account: "ACCOUNT", region: "REGION", credentials: "CREDENTIALS", role: "ROLE" };
+  const keys = Object.keys(header) as (keyof StackRow)[];
+  const all = [header, ...[...rows].sort((a, b) => a.stack.localeCompare(b.stack))];
+  const widths = keys.map((k) => Math.max(...all.map((r) => r[k].length)));
+  return all
+    .map((r) =>
+      keys
+        .map((k, i) => r[k].padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
