@@ -19,13 +19,11 @@ describe("verifyDestination", () => {
   it("assumes the role with the external ID and returns the assumed identity", async () => {
     // GIVEN STS lets the source assume the role
     sts.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED });
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({
-        Account: "222222222222",
-        Arn: "arn:aws:sts::222222222222:assumed-role/cross-account-ec2/cdktf-assume-role-verify",
-        UserId: "AROA:x",
-      });
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: "222222222222",
+      Arn: "arn:aws:sts::222222222222:assumed-role/cross-account-ec2/cdktf-assume-role-verify",
+      UserId: "AROA:x",
+    });
     // WHEN
     const identity = await verifyDestination(dest, staticCredentials);
     // THEN

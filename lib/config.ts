@@ -82,7 +82,7 @@ const sourceSchema = strict({
   })
     .optional()
     .describe(
-      "Where the source-side policy is attached. Omitted or empty: the IAM stack creates a group `<role name>-assumers` and attaches it there.",
+      "Where the source-side policy is attached. Omitted or empty: the IAM stack creates a group `<role name>-<destination>-assumers` and attaches it there.",
     ),
   createUser: z
     .boolean()
