@@ -148,6 +148,36 @@ describe("parseConfig", () => {
     expect(problems.map((p) => p.path)).toEqual(["instance.instanceType", "instance.ami"]);
   });
 
+  it.each([
+    ["source.profile", rawConfig({ source: { accountId: SOURCE_ACCOUNT, profile: "my profile" } }), /must be a profile name/],
+    ["role.name", withRole({ name: "x".repeat(65) }), /must be an IAM role name/],
+    ["role.path", withRole({ path: "automation" }), /must be an IAM path/],
+    ["role.sourceOrgId", withRole({ sourceOrgId: "org-1" }), /must be an AWS Organizations ID/],
+    ["role.sessionName", withRole({ sessionName: "a b" }), /must be 2-64 letters/],
+    ["role.sourceIdentity", withRole({ sourceIdentity: "x" }), /must be 2-64 letters/],
+    ["role.permissionsBoundaryArn", withRole({ permissionsBoundaryArn: "arn:aws:iam::222222222222:role/x" }), /must be an IAM policy ARN/],
+    ["instance.subnetId", rawConfig({ instance: { instanceType: "t3.micro", subnetId: "sub-1" } }), /must be a subnet ID/],
+    ["instance.rootVolumeSizeGiB", rawConfig({ instance: { instanceType: "t3.micro", rootVolumeSizeGiB: 4 } }), /must be at least 8 GiB/],
+    ["source.attachTo.groups[0]", rawConfig({ source: { accountId: SOURCE_ACCOUNT, attachTo: { groups: ["a b"] } } }), /must be an IAM group name/],
+    [
+      "backend.bucket",
+      rawConfig({ backend: { type: "s3", bucket: "Bad_Bucket", keyPrefix: "p", region: "us-east-2" } }),
+      /must be an S3 bucket name/,
+    ],
+    [
+      "backend.keyPrefix",
+      rawConfig({ backend: { type: "s3", bucket: "state", keyPrefix: "p/", region: "us-east-2" } }),
+      /must not start or end with \//,
+    ],
+    [
+      "backend.roleArn",
+      rawConfig({ backend: { type: "s3", bucket: "state", keyPrefix: "p", region: "us-east-2", roleArn: "role/x" } }),
+      /must be an IAM role ARN/,
+    ],
+  ])("fails if %s is malformed", (path, data, expected) => {
+    expect(problemAt(data, path)).toMatch(expected);
+  });
+
   it("fails on unknown keys, listing the allowed ones", () => {
     expect(problemAt(rawConfig({ regoin: "us-east-2" }), "(root)")).toBe(
       'unknown key(s) "regoin"; allowed keys: project, region, partition, source, destinations, role, instance, tags, backend',
