@@ -1,6 +1,7 @@
 import { ec2ResourceArn } from "./arn";
 import { PROJECT_TAG, type Partition } from "./config";
 import { conditions, policyDocument, type PolicyDocument, type PolicyStatement } from "./policy-document";
+import type { DeploymentTarget } from "./targets";
 
 /** What the scoped policy is scoped to. */
 export interface Ec2ScopeProps {
@@ -133,4 +134,15 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
     },
   ];
   return policyDocument(...statements);
+}
+
+/** The scoped policy for one destination: its account, its region, its instance type. */
+export function scopedEc2PolicyFor(target: DeploymentTarget): PolicyDocument {
+  return buildScopedEc2Policy({
+    partition: target.partition,
+    accountId: target.destination.accountId,
+    regions: [target.destination.region],
+    instanceTypes: [target.instance.instanceType],
+    project: target.project,
+  });
 }

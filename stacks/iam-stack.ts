@@ -13,7 +13,7 @@ import type { Construct } from "constructs";
 import { awsManagedPolicyArn } from "../lib/arn";
 import { configureBackend } from "../lib/backend";
 import { HclSynthesisFixes } from "../lib/hcl-fixes";
-import { buildScopedEc2Policy } from "../lib/ec2-permissions";
+import { scopedEc2PolicyFor } from "../lib/ec2-permissions";
 import { policyJson } from "../lib/policy-document";
 import { accountProvider, requireAccount } from "../lib/providers";
 import type { DeploymentTarget } from "../lib/targets";
@@ -118,15 +118,7 @@ export class IamStack extends TerraformStack {
       provider,
       role: role.name,
       name: "scoped-ec2",
-      policy: policyJson(
-        buildScopedEc2Policy({
-          partition: target.partition,
-          accountId: target.destination.accountId,
-          regions: [target.destination.region],
-          instanceTypes: [target.instance.instanceType],
-          project: target.project,
-        }),
-      ),
+      policy: policyJson(scopedEc2PolicyFor(target)),
     });
   }
 

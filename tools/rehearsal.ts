@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { accountRootArn, awsManagedPolicyArn } from "../lib/arn";
-import { buildScopedEc2Policy } from "../lib/ec2-permissions";
+import { scopedEc2PolicyFor } from "../lib/ec2-permissions";
 import { policyJson } from "../lib/policy-document";
 import type { DeploymentTarget } from "../lib/targets";
 import { awsConfigProfile } from "../stacks/iam-stack";
@@ -139,15 +139,7 @@ export function iamRehearsalFiles(target: DeploymentTarget): RehearsalFile[] {
     );
   }
   if (target.role.permissions === "scoped-ec2") {
-    const expected = policyJson(
-      buildScopedEc2Policy({
-        partition: target.partition,
-        accountId: target.destination.accountId,
-        regions: [target.destination.region],
-        instanceTypes: [target.instance.instanceType],
-        project: target.project,
-      }),
-    );
+    const expected = policyJson(scopedEc2PolicyFor(target));
     assertions.push(
       sameJson("aws_iam_role_policy.role-scoped-ec2.policy", expected, "The role's scoped EC2 policy differs from the expected document."),
     );
