@@ -156,11 +156,11 @@ export async function proveConfig(appConfig: AppConfig, options: ProofOptions): 
   const install = options.install ?? (await installProviders(workDir, requiredProviders(json)));
 
   const validations = await pool(
-    Object.values(synths).flatMap((synth) =>
+    (Object.entries(synths) as [SynthFormat, SynthesizedStacks][]).flatMap(([format, synth]) =>
       Object.entries(synth.stackDirs).map(
         ([stack, dir]) =>
           () =>
-            validateStack(stack, dir, dir.includes("cdktf.out.hcl") ? "hcl" : "json", install),
+            validateStack(stack, dir, format, install),
       ),
     ),
     concurrency,
