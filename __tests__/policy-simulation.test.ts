@@ -141,7 +141,7 @@ describe("permissions: what the role may do", () => {
 
   it.each([
     ["iam:CreateUser", `arn:aws:iam::${DESTINATION_ACCOUNT}:user/backdoor`],
-    ["s3:GetObject", "arn:aws:s3:::any-bucket/secret.txt"],
+    ["s3:GetObject", "arn:aws:s3:::other-bucket/secret.txt"],
     ["sts:AssumeRole", `arn:aws:iam::${OTHER_ACCOUNT}:role/admin`],
     ["organizations:ListAccounts", "*"],
   ])("denies %s", async (action, resource) => {

@@ -115,7 +115,7 @@ const roleSchema = strict({
     .array(z.string().regex(PRINCIPAL_ARN, "must be the ARN of an IAM user or role, e.g. arn:aws:iam::111111111111:role/ci"))
     .default([])
     .describe(
-      "Source-account users or roles allowed to assume the role (matched with aws:PrincipalArn). Empty: any principal of the source account whose own policy allows it.",
+      "Source-account users or roles allowed to assume the role (matched with aws:PrincipalArn). Empty: every principal of the source account whose own identity policy allows it.",
     ),
   externalId: externalId.optional(),
   requireMfa: z.boolean().default(false).describe("Require aws:MultiFactorAuthPresent on the assuming session."),
