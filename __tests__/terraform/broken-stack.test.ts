@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../lib/config";
 import { resolveTargets } from "../../lib/targets";
 import { synthesize, validateStack } from "../../tools/proof";
 import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal } from "../../tools/rehearsal";
+import { installProviders } from "../../tools/terraform";
 import { WORK_DIR } from "./global-setup";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
 
@@ -11,6 +12,28 @@ const config = loadConfig("config/default.json");
 const [target] = resolveTargets(config);
 
 describe("the Terraform checks catch what they claim to", () => {
+  it(
+    "fail with one clear message when the provider cannot be installed",
+    async () => {
+      // GIVEN a Terraform CLI config whose only source is an empty mirror
+      const work = join(WORK_DIR, "no-provider");
+      mkdirSync(join(work, "mirror"), { recursive: true });
+      const cliConfig = join(work, "terraformrc");
+      writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${join(work, "mirror")}"\n  }\n}\n`);
+      const saved = process.env.TF_CLI_CONFIG_FILE;
+      process.env.TF_CLI_CONFIG_FILE = cliConfig;
+      try {
+        // WHEN / THEN
+        await expect(installProviders(work, { aws: { source: "aws", version: "5.100.0" } })).rejects.toThrow(
+          /terraform init could not install[\s\S]*hashicorp\/aws[\s\S]*use-provider-mirror.sh/,
+        );
+      } finally {
+        process.env.TF_CLI_CONFIG_FILE = saved;
+      }
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
   it(
     "validation, and the rehearsal, fail on an attribute the provider schema does not have",
     async () => {

@@ -1,0 +1,36 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { installProviders, pool, TerraformUnavailableError } from "../tools/terraform";
+
+describe("installProviders", () => {
+  it("fails with one message saying what is missing when terraform is not on PATH", async () => {
+    // GIVEN a PATH without terraform
+    const saved = process.env.PATH;
+    process.env.PATH = mkdtempSync(join(tmpdir(), "empty-path-"));
+    try {
+      // WHEN / THEN
+      const attempt = installProviders(mkdtempSync(join(tmpdir(), "work-")), { aws: { source: "aws", version: "5.100.0" } });
+      await expect(attempt).rejects.toBeInstanceOf(TerraformUnavailableError);
+      await expect(attempt).rejects.toThrow(/terraform is not on PATH[\s\S]*terraform >= 1.7.0 on PATH[\s\S]*use-provider-mirror.sh/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
+
+describe("pool", () => {
+  it("runs at most `concurrency` tasks at once and keeps their order", async () => {
+    let running = 0;
+    let peak = 0;
+    const task = (value: number) => async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      return value;
+    };
+    expect(await pool([1, 2, 3, 4, 5].map(task), 2)).toEqual([1, 2, 3, 4, 5]);
+    expect(peak).toBe(2);
+  });
+});
