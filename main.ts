@@ -2,23 +2,26 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
 import { buildStacks } from "./lib/app";
-import { ConfigError, loadConfig } from "./lib/config";
+import { ConfigError, loadConfig, type AppConfig } from "./lib/config";
 
-function main(): void {
+/** Synthesizes the configured app and returns the exit code. Exported so tests can run it in-process. */
+export function main(): number {
   // Validate before creating the App: a bad config must leave cdktf.out untouched.
-  const config = loadConfig();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
   const app = new App();
   // A removed destination, or JSON beside HCL from an earlier synth, would leave stale files for Terraform.
   const stacksDir = join(app.outdir, "stacks");
   for (const entry of readdirSync(stacksDir)) rmSync(join(stacksDir, entry), { recursive: true, force: true });
   buildStacks(app, config);
   app.synth();
+  return 0;
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
-}
+if (require.main === module) process.exitCode = main();

@@ -4,10 +4,19 @@ import { config, destinations, synthApp } from "./support/fixtures";
 
 type Json = Record<string, unknown>;
 
-/** Every stack of a config, synthesized. */
+const synthesized = new Map<string, [string, Json][]>();
+
+/** Every stack of a config, synthesized once per config; callers get their own copies to mutate. */
 function stacksOf(appConfig: AppConfig): [string, Json][] {
-  const app = synthApp(appConfig);
-  return Object.keys(app.manifest.stacks).map((name) => [name, app.stack(name)]);
+  const key = JSON.stringify(appConfig);
+  if (!synthesized.has(key)) {
+    const app = synthApp(appConfig);
+    synthesized.set(
+      key,
+      Object.keys(app.manifest.stacks).map((name) => [name, app.stack(name)]),
+    );
+  }
+  return JSON.parse(JSON.stringify(synthesized.get(key)));
 }
 
 const CONFIGS: [string, AppConfig][] = [
