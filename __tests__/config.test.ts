@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
 import { DESTINATION_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
+import { withEnv } from "../tools/env";
 
 type Json = Record<string, unknown>;
 
@@ -225,12 +226,7 @@ describe("loadConfig", () => {
 
   it("reads the file named by ASSUME_ROLE_CONFIG", () => {
     const path = write("env.json", JSON.stringify(rawConfig({ region: "eu-west-1" })));
-    process.env.ASSUME_ROLE_CONFIG = path;
-    try {
-      expect(loadConfig().region).toBe("eu-west-1");
-    } finally {
-      delete process.env.ASSUME_ROLE_CONFIG;
-    }
+    expect(withEnv({ ASSUME_ROLE_CONFIG: path }, () => loadConfig().region)).toBe("eu-west-1");
   });
 
   it("fails if the file is missing, saying how to choose another", () => {

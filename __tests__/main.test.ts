@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { main } from "../main";
 import { rawConfig } from "./support/fixtures";
+import { withEnv } from "../tools/env";
 
 /** A config file and an outdir of their own. */
 function workspace(config: unknown): { configPath: string; outdir: string } {
@@ -41,26 +42,14 @@ describe("main()", () => {
     // GIVEN a stale stack from an earlier synth
     const { configPath, outdir } = workspace(rawConfig());
     mkdirSync(join(outdir, "stacks", "removed-destination-iam"), { recursive: true });
-    const saved = { config: process.env.ASSUME_ROLE_CONFIG, outdir: process.env.CDKTF_OUTDIR };
-    Object.assign(process.env, { ASSUME_ROLE_CONFIG: configPath, CDKTF_OUTDIR: outdir });
-    try {
-      // WHEN
-      const code = main();
-      // THEN
-      expect(code).toBe(0);
-      expect(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).sort()).toEqual([
-        "destination-ec2",
-        "destination-iam",
-      ]);
-      expect(() => readFileSync(join(outdir, "stacks", "removed-destination-iam"))).toThrow(/ENOENT/);
-    } finally {
-      for (const [key, value] of [
-        ["ASSUME_ROLE_CONFIG", saved.config],
-        ["CDKTF_OUTDIR", saved.outdir],
-      ] as const) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    }
+    // WHEN
+    const code = withEnv({ ASSUME_ROLE_CONFIG: configPath, CDKTF_OUTDIR: outdir }, main);
+    // THEN
+    expect(code).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).sort()).toEqual([
+      "destination-ec2",
+      "destination-iam",
+    ]);
+    expect(() => readFileSync(join(outdir, "stacks", "removed-destination-iam"))).toThrow(/ENOENT/);
   });
 });

@@ -2,20 +2,18 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installProviders, pool, TerraformUnavailableError } from "../tools/terraform";
+import { withEnv } from "../tools/env";
 
 describe("installProviders", () => {
   it("fails with one message saying what is missing when terraform is not on PATH", async () => {
     // GIVEN a PATH without terraform
-    const saved = process.env.PATH;
-    process.env.PATH = mkdtempSync(join(tmpdir(), "empty-path-"));
-    try {
-      // WHEN / THEN
-      const attempt = installProviders(mkdtempSync(join(tmpdir(), "work-")), { aws: { source: "aws", version: "5.100.0" } });
-      await expect(attempt).rejects.toBeInstanceOf(TerraformUnavailableError);
-      await expect(attempt).rejects.toThrow(/terraform is not on PATH[\s\S]*terraform >= 1.7.0 on PATH[\s\S]*use-provider-mirror.sh/);
-    } finally {
-      process.env.PATH = saved;
-    }
+    const attempt = withEnv({ PATH: mkdtempSync(join(tmpdir(), "empty-path-")) }, () =>
+      installProviders(mkdtempSync(join(tmpdir(), "work-")), { aws: { source: "aws", version: "5.100.0" } }).catch((error: unknown) => error),
+    );
+    // WHEN / THEN
+    const error = await attempt;
+    expect(error).toBeInstanceOf(TerraformUnavailableError);
+    expect((error as Error).message).toMatch(/terraform is not on PATH[\s\S]*terraform >= 1.7.0 on PATH[\s\S]*use-provider-mirror.sh/);
   });
 });
 

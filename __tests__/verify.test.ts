@@ -5,6 +5,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceExcep
 import { mockClient } from "aws-sdk-client-mock";
 import { verifyDestination, type SourceCredentials } from "../tools/verify";
 import { target } from "./support/fixtures";
+import { withEnv } from "../tools/env";
 
 const sts = mockClient(STSClient);
 const staticCredentials: SourceCredentials = () => async () => ({ accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret" });
@@ -69,16 +70,12 @@ describe("verifyDestination", () => {
     const dir = mkdtempSync(join(tmpdir(), "aws-"));
     writeFileSync(join(dir, "config"), "");
     writeFileSync(join(dir, "credentials"), "");
-    const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
-    process.env.AWS_CONFIG_FILE = join(dir, "config");
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, "credentials");
-    try {
-      // WHEN / THEN
-      await expect(verifyDestination(dest)).rejects.toThrow(/^No credentials for the source profile "source": .*Add it to ~\/.aws\/config/);
-      expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
-    } finally {
-      process.env.AWS_CONFIG_FILE = saved.config;
-      process.env.AWS_SHARED_CREDENTIALS_FILE = saved.credentials;
-    }
+    // WHEN
+    const attempt = withEnv({ AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials") }, () =>
+      verifyDestination(dest),
+    );
+    // THEN
+    await expect(attempt).rejects.toThrow(/^No credentials for the source profile "source": .*Add it to ~\/.aws\/config/);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
   });
 });

@@ -4,6 +4,7 @@ import { App } from "cdktf";
 import { buildStacks } from "../lib/app";
 import type { AppConfig } from "../lib/config";
 import type { DeploymentTarget } from "../lib/targets";
+import { withEnv } from "./env";
 import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal, type FileOutcome, type RehearsalFile } from "./rehearsal";
 import { installProviders, pool, terraform, useInstall, type ProviderInstall, type TerraformResult } from "./terraform";
 
@@ -18,27 +19,12 @@ export interface SynthesizedStacks {
   readonly stackDirs: Readonly<Record<string, string>>;
 }
 
-/**
- * CDKTF 0.21 stacks read SYNTH_HCL_OUTPUT from the environment when they are
- * constructed and ignore the App's `hclOutput`, so the variable is set while
- * the app is built and synthesized.
- */
-function withSynthFormat<T>(format: SynthFormat, build: () => T): T {
-  const previous = process.env.SYNTH_HCL_OUTPUT;
-  process.env.SYNTH_HCL_OUTPUT = String(format === "hcl");
-  try {
-    return build();
-  } finally {
-    if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;
-    else process.env.SYNTH_HCL_OUTPUT = previous;
-  }
-}
-
 /** Synthesizes the app into `outdir` in one format, as `cdktf synth [--hcl]` would. */
 export function synthesize(appConfig: AppConfig, outdir: string, format: SynthFormat): SynthesizedStacks {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  const targets = withSynthFormat(format, () => {
+  // CDKTF 0.21 stacks read SYNTH_HCL_OUTPUT when constructed and ignore the App's hclOutput.
+  const targets = withEnv({ SYNTH_HCL_OUTPUT: String(format === "hcl") }, () => {
     const app = new App({ outdir, hclOutput: format === "hcl", skipValidation: true });
     const built = buildStacks(app, appConfig).map((s) => s.target);
     app.synth();

@@ -7,6 +7,7 @@ import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal } from "../../tools/
 import { installProviders } from "../../tools/terraform";
 import { WORK_DIR } from "./global-setup";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
+import { withEnv } from "../../tools/env";
 
 const config = loadConfig("config/default.json");
 const [target] = resolveTargets(config);
@@ -20,16 +21,10 @@ describe("the Terraform checks catch what they claim to", () => {
       mkdirSync(join(work, "mirror"), { recursive: true });
       const cliConfig = join(work, "terraformrc");
       writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = "${join(work, "mirror")}"\n  }\n}\n`);
-      const saved = process.env.TF_CLI_CONFIG_FILE;
-      process.env.TF_CLI_CONFIG_FILE = cliConfig;
-      try {
-        // WHEN / THEN
-        await expect(installProviders(work, { aws: { source: "aws", version: "5.100.0" } })).rejects.toThrow(
-          /terraform init could not install[\s\S]*hashicorp\/aws[\s\S]*use-provider-mirror.sh/,
-        );
-      } finally {
-        process.env.TF_CLI_CONFIG_FILE = saved;
-      }
+      // WHEN
+      const attempt = withEnv({ TF_CLI_CONFIG_FILE: cliConfig }, () => installProviders(work, { aws: { source: "aws", version: "5.100.0" } }));
+      // THEN
+      await expect(attempt).rejects.toThrow(/terraform init could not install[\s\S]*hashicorp\/aws[\s\S]*use-provider-mirror.sh/);
     },
     TERRAFORM_TIMEOUT_MS,
   );
