@@ -1,0 +1,118 @@
+import { isWildcardOnlyAction, runSimulation } from "@cloud-copilot/iam-simulate";
+import type { Caller } from "./identity";
+import { AwsError } from "./protocol";
+
+/**
+ * AWS double (test double): every call is authorized as AWS would, by an
+ * independent IAM evaluator (`@cloud-copilot/iam-simulate`), against the
+ * caller's identity policies, its permissions boundary and, for AssumeRole,
+ * the role's trust policy. Nothing is allowed by assumption.
+ */
+
+export type Json = Record<string, unknown>;
+export type ContextValues = Record<string, string | string[]>;
+
+/** The policies that apply to a principal. */
+export interface PrincipalPolicies {
+  readonly identity: readonly { readonly name: string; readonly document: Json }[];
+  /** @default - no permissions boundary */
+  readonly boundary?: Json;
+}
+
+/** One resource a call touches, with the request context AWS builds for it. */
+export interface ResourceRequest {
+  readonly resource: string;
+  readonly context?: ContextValues;
+}
+
+/** What was decided for one action on one resource. */
+export interface Authorization {
+  readonly action: string;
+  readonly resource: string;
+  readonly allowed: boolean;
+}
+
+export interface AuthorizeOptions {
+  /** A resource-based policy (a role's trust policy). */
+  readonly resourcePolicy?: Json;
+  /** @default - the caller's account */
+  readonly resourceAccount?: string;
+}
+
+/** The request context AWS adds to every call from this caller. */
+export function globalContext(caller: Caller, region: string, now = new Date()): ContextValues {
+  const context: ContextValues = {
+    "aws:PrincipalArn": caller.principalArn,
+    "aws:PrincipalAccount": caller.accountId,
+    "aws:PrincipalType": caller.session ? "AssumedRole" : "User",
+    "aws:userid": caller.userId,
+    "aws:RequestedRegion": region,
+    "aws:CurrentTime": now.toISOString(),
+    "aws:EpochTime": String(Math.floor(now.getTime() / 1000)),
+    "aws:SecureTransport": "false",
+    "aws:ViaAWSService": "false",
+  };
+  if (caller.userName) context["aws:username"] = caller.userName;
+  if (caller.mfa) context["aws:MultiFactorAuthPresent"] = "true";
+  if (caller.session?.sourceIdentity) context["aws:SourceIdentity"] = caller.session.sourceIdentity;
+  for (const [key, value] of Object.entries(caller.session?.tags ?? {})) context[`aws:PrincipalTag/${key}`] = value;
+  return context;
+}
+
+const serviceOf = (action: string) => action.split(":")[0];
+
+/** Decides each request with the simulator; records every decision. */
+export class Authorizer {
+  constructor(private readonly policiesOf: (caller: Caller) => PrincipalPolicies) {}
+
+  /**
+   * Allows the action on every resource, or throws the error AWS answers
+   * (`AccessDenied`, or `UnauthorizedOperation` for EC2) naming the first
+   * resource denied. Decisions are appended to `record`.
+   */
+  async authorize(
+    caller: Caller,
+    region: string,
+    action: string,
+    resources: readonly ResourceRequest[],
+    record: Authorization[],
+    options: AuthorizeOptions = {},
+  ): Promise<void> {
+    const policies = this.policiesOf(caller);
+    const [service, name] = action.split(":");
+    const wildcardOnly = await isWildcardOnlyAction(service, name);
+    for (const request of resources) {
+      const resource = wildcardOnly ? "*" : request.resource;
+      const result = await runSimulation(
+        {
+          request: {
+            principal: caller.arn,
+            action,
+            resource: { resource, accountId: options.resourceAccount ?? caller.accountId },
+            contextVariables: { ...globalContext(caller, region), ...request.context },
+          },
+          identityPolicies: policies.identity.map((policy) => ({ name: policy.name, policy: policy.document })),
+          permissionBoundaryPolicies: policies.boundary ? [{ name: "boundary", policy: policies.boundary }] : undefined,
+          resourcePolicy: options.resourcePolicy,
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      if (result.resultType === "error") {
+        throw new AwsError("InternalFailure", `The AWS double could not evaluate ${action} on ${resource}: ${result.errors.message}`, 500);
+      }
+      const allowed = result.overallResult === "Allowed";
+      record.push({ action, resource, allowed });
+      if (!allowed) throw accessDenied(caller, action, resource, result.overallResult === "ExplicitlyDenied");
+    }
+  }
+}
+
+function accessDenied(caller: Caller, action: string, resource: string, explicit: boolean): AwsError {
+  const because = explicit ? `with an explicit deny` : `because no identity-based policy allows the ${action} action`;
+  const message = `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${because}`;
+  return serviceOf(action) === "ec2"
+    ? new AwsError("UnauthorizedOperation", `You are not authorized to perform this operation. ${message}`, 403)
+    : new AwsError("AccessDenied", message, 403);
+}

@@ -1,0 +1,752 @@
+import type { Json, PrincipalPolicies } from "./authorizer";
+import type { Caller, CredentialStore, Credentials } from "./identity";
+import { awsQuery, AwsError, type QueryParams, type XmlValue } from "./protocol";
+import { memberTags, newId, requestTagContext, resourceTagContext, tagList, type CallContext, type Handler, type Service } from "./service";
+
+/**
+ * AWS double (test double): IAM. Roles, managed policies, groups and users per
+ * account, with IAM's own rules: names unique per account, no deleting what
+ * still has policies or members (DeleteConflict), and a role that cannot be
+ * assumed for a while after it is created (eventual consistency).
+ */
+
+interface Role {
+  readonly name: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly id: string;
+  readonly created: Date;
+  trustPolicy: string;
+  description: string;
+  maxSessionDuration: number;
+  permissionsBoundary?: string;
+  tags: Record<string, string>;
+  readonly inline: Map<string, string>;
+  readonly attached: Set<string>;
+  /** AssumeRole is refused before this time. */
+  readonly assumableAt: number;
+}
+
+interface PolicyVersion {
+  readonly id: string;
+  readonly document: string;
+  readonly created: Date;
+}
+
+interface ManagedPolicy {
+  readonly name: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly id: string;
+  readonly description: string;
+  readonly created: Date;
+  versions: PolicyVersion[];
+  defaultVersion: string;
+  tags: Record<string, string>;
+}
+
+interface Group {
+  readonly name: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly id: string;
+  readonly created: Date;
+  readonly members: Set<string>;
+  readonly attached: Set<string>;
+  readonly inline: Map<string, string>;
+}
+
+interface User {
+  readonly name: string;
+  readonly path: string;
+  readonly arn: string;
+  readonly id: string;
+  readonly created: Date;
+  tags: Record<string, string>;
+  readonly attached: Set<string>;
+  readonly inline: Map<string, string>;
+  readonly accessKeys: Map<string, Date>;
+}
+
+interface Account {
+  readonly roles: Map<string, Role>;
+  readonly policies: Map<string, ManagedPolicy>;
+  readonly groups: Map<string, Group>;
+  readonly users: Map<string, User>;
+}
+
+const ADMIN_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+
+/** AWS-managed policies the stacks may attach, keyed by name. */
+const AWS_MANAGED: Record<string, Json> = {
+  AdministratorAccess: ADMIN_POLICY,
+  AmazonEC2FullAccess: {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: ["ec2:*", "elasticloadbalancing:*", "cloudwatch:*", "autoscaling:*"], Resource: "*" },
+      {
+        Effect: "Allow",
+        Action: "iam:CreateServiceLinkedRole",
+        Resource: "*",
+        Condition: { StringEquals: { "iam:AWSServiceName": ["autoscaling.amazonaws.com", "ec2scheduled.amazonaws.com"] } },
+      },
+    ],
+  },
+};
+
+const IAM_PATH = /^\/([\x21-\x7e]{1,510}\/)?$/;
+const IAM_NAME = /^[\w+=,.@-]+$/;
+
+export interface IamOptions {
+  /** How long a new role refuses AssumeRole, as IAM's eventual consistency does. @default 0 */
+  readonly roleConsistencyDelayMs?: number;
+}
+
+/** IAM for every account of the double. */
+export class IamService implements Service {
+  readonly signingName = "iam";
+  readonly protocol = awsQuery("https://iam.amazonaws.com/doc/2010-05-08/");
+  private readonly accounts = new Map<string, Account>();
+  readonly handlers: Readonly<Record<string, Handler>>;
+  roleConsistencyDelayMs: number;
+
+  constructor(
+    private readonly credentials: CredentialStore,
+    readonly partition: string,
+    options: IamOptions = {},
+  ) {
+    this.roleConsistencyDelayMs = options.roleConsistencyDelayMs ?? 0;
+    this.handlers = this.buildHandlers();
+  }
+
+  private account(accountId: string): Account {
+    let account = this.accounts.get(accountId);
+    if (!account) {
+      account = { roles: new Map(), policies: new Map(), groups: new Map(), users: new Map() };
+      this.accounts.set(accountId, account);
+    }
+    return account;
+  }
+
+  private arn(accountId: string, type: string, path: string, name: string): string {
+    return `arn:${this.partition}:iam::${accountId}:${type}${path}${name}`;
+  }
+
+  /**
+   * An IAM user with a key, as an administrator hands one out: the double's
+   * way in, like the tutorial's `source` and `destination` profiles.
+   */
+  createUserWithKey(accountId: string, userName: string, options: { admin?: boolean; mfa?: boolean; policies?: readonly Json[] } = {}): Credentials {
+    const user = this.addUser(accountId, userName, "/", {});
+    if (options.admin) user.attached.add(this.awsManagedArn("AdministratorAccess"));
+    (options.policies ?? []).forEach((document, index) => user.inline.set(`policy-${index}`, JSON.stringify(document)));
+    return this.credentials.issueUserKey({ accountId, partition: this.partition, userName, userId: user.id, path: "/" }, { mfa: options.mfa });
+  }
+
+  private awsManagedArn(name: string): string {
+    return `arn:${this.partition}:iam::aws:policy/${name}`;
+  }
+
+  private managedDocument(arn: string): Json | undefined {
+    const awsManaged = new RegExp(`^arn:${this.partition}:iam::aws:policy/(.+)$`).exec(arn);
+    if (awsManaged) return AWS_MANAGED[awsManaged[1]];
+    const accountId = arn.split(":")[4];
+    const policy = [...this.account(accountId).policies.values()].find((p) => p.arn === arn);
+    const version = policy?.versions.find((v) => v.id === policy.defaultVersion);
+    return version && (JSON.parse(version.document) as Json);
+  }
+
+  /** A role by ARN, for STS. */
+  findRole(
+    arn: string,
+  ): (Pick<Role, "name" | "arn" | "id" | "trustPolicy" | "maxSessionDuration" | "assumableAt"> & { accountId: string }) | undefined {
+    const accountId = arn.split(":")[4];
+    const role = [...(this.accounts.get(accountId)?.roles.values() ?? [])].find((r) => r.arn === arn);
+    return role && { ...role, accountId, trustPolicy: role.trustPolicy, maxSessionDuration: role.maxSessionDuration };
+  }
+
+  /** Identity policies and boundary of a caller: its user's or its role's, groups included. */
+  policiesOf(caller: Caller): PrincipalPolicies {
+    const account = this.account(caller.accountId);
+    const collect = (owner: string, inline: Map<string, string>, attached: Set<string>) => [
+      ...[...inline].map(([name, document]) => ({ name: `${owner}/${name}`, document: JSON.parse(document) as Json })),
+      ...[...attached].flatMap((arn) => {
+        const document = this.managedDocument(arn);
+        return document ? [{ name: arn, document }] : [];
+      }),
+    ];
+    if (caller.session) {
+      const role = account.roles.get(caller.session.roleName);
+      if (!role) return { identity: [] };
+      const boundary = role.permissionsBoundary ? this.managedDocument(role.permissionsBoundary) : undefined;
+      return { identity: collect(role.name, role.inline, role.attached), boundary };
+    }
+    const user = caller.userName ? account.users.get(caller.userName) : undefined;
+    if (!user) return { identity: [] };
+    const groups = [...account.groups.values()].filter((g) => g.members.has(user.name));
+    return {
+      identity: [...collect(user.name, user.inline, user.attached), ...groups.flatMap((g) => collect(`group/${g.name}`, g.inline, g.attached))],
+    };
+  }
+
+  /** Everything IAM holds, per account, except the double's own users: what a destroy must leave empty. */
+  inventory(): Record<string, string[]> {
+    return Object.fromEntries(
+      [...this.accounts].map(([accountId, account]) => [
+        accountId,
+        [
+          ...[...account.roles.values()].map((r) => r.arn),
+          ...[...account.policies.values()].map((p) => p.arn),
+          ...[...account.groups.values()].map((g) => g.arn),
+          ...[...account.users.values()].filter((u) => !this.seededUsers.has(u.arn)).map((u) => u.arn),
+        ],
+      ]),
+    );
+  }
+
+  private readonly seededUsers = new Set<string>();
+
+  /** Marks users the double itself created, so the inventory leaves them out. */
+  markSeeded(): void {
+    for (const account of this.accounts.values()) for (const user of account.users.values()) this.seededUsers.add(user.arn);
+  }
+
+  private addUser(accountId: string, name: string, path: string, tags: Record<string, string>): User {
+    const account = this.account(accountId);
+    if (account.users.has(name)) throw new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`, 409);
+    const user: User = {
+      name,
+      path,
+      arn: this.arn(accountId, "user", path, name),
+      id: newId("AIDA", 17, true),
+      created: new Date(),
+      tags,
+      attached: new Set(),
+      inline: new Map(),
+      accessKeys: new Map(),
+    };
+    account.users.set(name, user);
+    return user;
+  }
+
+  private buildHandlers(): Record<string, Handler> {
+    const accountOf = (c: CallContext) => this.account(c.caller.accountId);
+    const name = (params: QueryParams, key: string) => {
+      const value = params.required(key);
+      if (!IAM_NAME.test(value) || value.length > 128)
+        throw new AwsError("ValidationError", `1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint`);
+      return value;
+    };
+    const path = (params: QueryParams) => {
+      const value = params.get("Path") ?? "/";
+      if (!IAM_PATH.test(value))
+        throw new AwsError(
+          "ValidationError",
+          `The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.`,
+        );
+      return value;
+    };
+    const noSuch = (kind: string, id: string) => new AwsError("NoSuchEntity", `The ${kind} with name ${id} cannot be found.`, 404);
+    const roleOf = (c: CallContext) => {
+      const role = accountOf(c).roles.get(c.params.required("RoleName"));
+      if (!role) throw noSuch("role", c.params.required("RoleName"));
+      return role;
+    };
+    const groupOf = (c: CallContext) => {
+      const group = accountOf(c).groups.get(c.params.required("GroupName"));
+      if (!group) throw noSuch("group", c.params.required("GroupName"));
+      return group;
+    };
+    const userOf = (c: CallContext) => {
+      const userName = c.params.get("UserName") ?? c.caller.userName ?? "";
+      const user = accountOf(c).users.get(userName);
+      if (!user) throw noSuch("user", userName);
+      return user;
+    };
+    const policyOf = (c: CallContext) => {
+      const arn = c.params.required("PolicyArn");
+      const policy = [...accountOf(c).policies.values()].find((p) => p.arn === arn);
+      if (!policy) throw new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`, 404);
+      return policy;
+    };
+    const attachable = (c: CallContext) => {
+      const arn = c.params.required("PolicyArn");
+      if (!this.managedDocument(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`, 404);
+      return arn;
+    };
+    const on =
+      (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+      (c: CallContext) =>
+        c.authorize(`iam:${action}`, [{ resource, context }]);
+    const list = <T>(key: string, items: T[]) => ({ [key]: items, IsTruncated: false });
+    const document = (text: string) => encodeURIComponent(text);
+    const roleXml = (r: Role): XmlValue => ({
+      Path: r.path,
+      RoleName: r.name,
+      RoleId: r.id,
+      Arn: r.arn,
+      CreateDate: r.created,
+      AssumeRolePolicyDocument: document(r.trustPolicy),
+      Description: r.description || undefined,
+      MaxSessionDuration: r.maxSessionDuration,
+      PermissionsBoundary: r.permissionsBoundary ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: r.permissionsBoundary } : undefined,
+      Tags: Object.keys(r.tags).length ? tagList(r.tags) : undefined,
+      RoleLastUsed: {},
+    });
+    const policyXml = (p: ManagedPolicy): XmlValue => ({
+      PolicyName: p.name,
+      PolicyId: p.id,
+      Arn: p.arn,
+      Path: p.path,
+      DefaultVersionId: p.defaultVersion,
+      AttachmentCount: this.attachmentCount(p.arn),
+      PermissionsBoundaryUsageCount: 0,
+      IsAttachable: true,
+      Description: p.description || undefined,
+      CreateDate: p.created,
+      UpdateDate: p.created,
+      Tags: Object.keys(p.tags).length ? tagList(p.tags) : undefined,
+    });
+    const groupXml = (g: Group): XmlValue => ({ Path: g.path, GroupName: g.name, GroupId: g.id, Arn: g.arn, CreateDate: g.created });
+    const userXml = (u: User): XmlValue => ({
+      Path: u.path,
+      UserName: u.name,
+      UserId: u.id,
+      Arn: u.arn,
+      CreateDate: u.created,
+      Tags: Object.keys(u.tags).length ? tagList(u.tags) : undefined,
+    });
+    const attachedXml = (arns: Set<string>) => [...arns].map((arn) => ({ PolicyName: arn.split("/").pop(), PolicyArn: arn }));
+    const validDocument = (text: string, field: string) => {
+      try {
+        JSON.parse(text);
+      } catch {
+        throw new AwsError("MalformedPolicyDocument", `${field} is not valid JSON`);
+      }
+      return text;
+    };
+
+    return {
+      // Roles
+      CreateRole: async (c) => {
+        const roleName = name(c.params, "RoleName");
+        const rolePath = path(c.params);
+        const arn = this.arn(c.caller.accountId, "role", rolePath, roleName);
+        const tags = memberTags(c.params);
+        const boundary = c.params.get("PermissionsBoundary");
+        await on("CreateRole", arn, { ...requestTagContext(tags), ...(boundary ? { "iam:PermissionsBoundary": boundary } : {}) })(c);
+        const account = accountOf(c);
+        if (account.roles.has(roleName)) throw new AwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`, 409);
+        const role: Role = {
+          name: roleName,
+          path: rolePath,
+          arn,
+          id: newId("AROA", 17, true),
+          created: c.now,
+          trustPolicy: validDocument(c.params.required("AssumeRolePolicyDocument"), "AssumeRolePolicyDocument"),
+          description: c.params.get("Description") ?? "",
+          maxSessionDuration: c.params.int("MaxSessionDuration") ?? 3600,
+          permissionsBoundary: boundary,
+          tags,
+          inline: new Map(),
+          attached: new Set(),
+          assumableAt: c.now.getTime() + this.roleConsistencyDelayMs,
+        };
+        account.roles.set(roleName, role);
+        return { Role: roleXml(role) };
+      },
+      GetRole: async (c) => {
+        const role = roleOf(c);
+        await on("GetRole", role.arn)(c);
+        return { Role: roleXml(role) };
+      },
+      UpdateRole: async (c) => {
+        const role = roleOf(c);
+        await on("UpdateRole", role.arn)(c);
+        role.description = c.params.get("Description") ?? role.description;
+        role.maxSessionDuration = c.params.int("MaxSessionDuration") ?? role.maxSessionDuration;
+        return {};
+      },
+      UpdateRoleDescription: async (c) => {
+        const role = roleOf(c);
+        await on("UpdateRoleDescription", role.arn)(c);
+        role.description = c.params.get("Description") ?? "";
+        return { Role: roleXml(role) };
+      },
+      UpdateAssumeRolePolicy: async (c) => {
+        const role = roleOf(c);
+        await on("UpdateAssumeRolePolicy", role.arn)(c);
+        role.trustPolicy = validDocument(c.params.required("PolicyDocument"), "PolicyDocument");
+        return undefined;
+      },
+      PutRolePermissionsBoundary: async (c) => {
+        const role = roleOf(c);
+        await on("PutRolePermissionsBoundary", role.arn, { "iam:PermissionsBoundary": c.params.required("PermissionsBoundary") })(c);
+        role.permissionsBoundary = c.params.required("PermissionsBoundary");
+        return undefined;
+      },
+      DeleteRolePermissionsBoundary: async (c) => {
+        const role = roleOf(c);
+        await on("DeleteRolePermissionsBoundary", role.arn)(c);
+        role.permissionsBoundary = undefined;
+        return undefined;
+      },
+      TagRole: async (c) => {
+        const role = roleOf(c);
+        const tags = memberTags(c.params);
+        await on("TagRole", role.arn, { ...requestTagContext(tags), ...resourceTagContext(role.tags) })(c);
+        role.tags = { ...role.tags, ...tags };
+        return undefined;
+      },
+      UntagRole: async (c) => {
+        const role = roleOf(c);
+        const keys = c.params.strings("TagKeys.member");
+        await on("UntagRole", role.arn, { "aws:TagKeys": keys, ...resourceTagContext(role.tags) })(c);
+        role.tags = Object.fromEntries(Object.entries(role.tags).filter(([key]) => !keys.includes(key)));
+        return undefined;
+      },
+      ListRoleTags: async (c) => {
+        const role = roleOf(c);
+        await on("ListRoleTags", role.arn)(c);
+        return list("Tags", tagList(role.tags));
+      },
+      DeleteRole: async (c) => {
+        const role = roleOf(c);
+        await on("DeleteRole", role.arn)(c);
+        if (role.inline.size > 0 || role.attached.size > 0)
+          throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
+        accountOf(c).roles.delete(role.name);
+        return undefined;
+      },
+      PutRolePolicy: async (c) => {
+        const role = roleOf(c);
+        await on("PutRolePolicy", role.arn)(c);
+        role.inline.set(name(c.params, "PolicyName"), validDocument(c.params.required("PolicyDocument"), "PolicyDocument"));
+        return undefined;
+      },
+      GetRolePolicy: async (c) => {
+        const role = roleOf(c);
+        await on("GetRolePolicy", role.arn)(c);
+        const policyName = c.params.required("PolicyName");
+        const text = role.inline.get(policyName);
+        if (text === undefined) throw new AwsError("NoSuchEntity", `The role policy with name ${policyName} cannot be found.`, 404);
+        return { RoleName: role.name, PolicyName: policyName, PolicyDocument: document(text) };
+      },
+      ListRolePolicies: async (c) => {
+        const role = roleOf(c);
+        await on("ListRolePolicies", role.arn)(c);
+        return list("PolicyNames", [...role.inline.keys()]);
+      },
+      DeleteRolePolicy: async (c) => {
+        const role = roleOf(c);
+        await on("DeleteRolePolicy", role.arn)(c);
+        if (!role.inline.delete(c.params.required("PolicyName")))
+          throw new AwsError("NoSuchEntity", `The role policy with name ${c.params.required("PolicyName")} cannot be found.`, 404);
+        return undefined;
+      },
+      AttachRolePolicy: async (c) => {
+        const role = roleOf(c);
+        const arn = attachable(c);
+        await on("AttachRolePolicy", role.arn, { "iam:PolicyARN": arn })(c);
+        role.attached.add(arn);
+        return undefined;
+      },
+      DetachRolePolicy: async (c) => {
+        const role = roleOf(c);
+        const arn = c.params.required("PolicyArn");
+        await on("DetachRolePolicy", role.arn, { "iam:PolicyARN": arn })(c);
+        if (!role.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
+        return undefined;
+      },
+      ListAttachedRolePolicies: async (c) => {
+        const role = roleOf(c);
+        await on("ListAttachedRolePolicies", role.arn)(c);
+        return list("AttachedPolicies", attachedXml(role.attached));
+      },
+      ListInstanceProfilesForRole: async (c) => {
+        const role = roleOf(c);
+        await on("ListInstanceProfilesForRole", role.arn)(c);
+        return list("InstanceProfiles", []);
+      },
+      // Managed policies
+      CreatePolicy: async (c) => {
+        const policyName = name(c.params, "PolicyName");
+        const policyPath = path(c.params);
+        const arn = this.arn(c.caller.accountId, "policy", policyPath, policyName);
+        const tags = memberTags(c.params);
+        await on("CreatePolicy", arn, requestTagContext(tags))(c);
+        const account = accountOf(c);
+        if (account.policies.has(policyName))
+          throw new AwsError("EntityAlreadyExists", `A policy called ${policyName} already exists. Duplicate names are not allowed.`, 409);
+        const policy: ManagedPolicy = {
+          name: policyName,
+          path: policyPath,
+          arn,
+          id: newId("ANPA", 17, true),
+          description: c.params.get("Description") ?? "",
+          created: c.now,
+          versions: [{ id: "v1", document: validDocument(c.params.required("PolicyDocument"), "PolicyDocument"), created: c.now }],
+          defaultVersion: "v1",
+          tags,
+        };
+        account.policies.set(policyName, policy);
+        return { Policy: policyXml(policy) };
+      },
+      GetPolicy: async (c) => {
+        const arn = c.params.required("PolicyArn");
+        await on("GetPolicy", arn)(c);
+        return { Policy: policyXml(policyOf(c)) };
+      },
+      GetPolicyVersion: async (c) => {
+        const arn = c.params.required("PolicyArn");
+        await on("GetPolicyVersion", arn)(c);
+        const version = policyOf(c).versions.find((v) => v.id === c.params.required("VersionId"));
+        if (!version) throw new AwsError("NoSuchEntity", `Policy ${arn} version ${c.params.get("VersionId")} does not exist.`, 404);
+        return {
+          PolicyVersion: {
+            Document: document(version.document),
+            VersionId: version.id,
+            IsDefaultVersion: version.id === policyOf(c).defaultVersion,
+            CreateDate: version.created,
+          },
+        };
+      },
+      ListPolicyVersions: async (c) => {
+        const arn = c.params.required("PolicyArn");
+        await on("ListPolicyVersions", arn)(c);
+        const policy = policyOf(c);
+        return list(
+          "Versions",
+          policy.versions.map((v) => ({ VersionId: v.id, IsDefaultVersion: v.id === policy.defaultVersion, CreateDate: v.created })),
+        );
+      },
+      CreatePolicyVersion: async (c) => {
+        const arn = c.params.required("PolicyArn");
+        await on("CreatePolicyVersion", arn)(c);
+        const policy = policyOf(c);
+        if (policy.versions.length >= 5) throw new AwsError("LimitExceeded", "A managed policy can have up to 5 versions.", 409);
+        const next = `v${Math.max(...policy.versions.map((v) => Number(v.id.slice(1)))) + 1}`;
+        policy.versions.push({ id: next, document: validDocument(c.params.required("PolicyDocument"), "PolicyDocument"), created: c.now });
+        if (c.params.bool("SetAsDefault")) policy.defaultVersion = next;
+        return { PolicyVersion: { VersionId: next, IsDefaultVersion: policy.defaultVersion === next, CreateDate: c.now } };
+      },
+      DeletePolicyVersion: async (c) => {
+        const arn = c.params.required("PolicyArn");
+        await on("DeletePolicyVersion", arn)(c);
+        const policy = policyOf(c);
+        const id = c.params.required("VersionId");
+        if (id === policy.defaultVersion) throw new AwsError("DeleteConflict", "Cannot delete the default version of a policy.", 409);
+        policy.versions = policy.versions.filter((v) => v.id !== id);
+        return undefined;
+      },
+      TagPolicy: async (c) => {
+        const policy = policyOf(c);
+        const tags = memberTags(c.params);
+        await on("TagPolicy", policy.arn, requestTagContext(tags))(c);
+        policy.tags = { ...policy.tags, ...tags };
+        return undefined;
+      },
+      UntagPolicy: async (c) => {
+        const policy = policyOf(c);
+        const keys = c.params.strings("TagKeys.member");
+        await on("UntagPolicy", policy.arn, { "aws:TagKeys": keys })(c);
+        policy.tags = Object.fromEntries(Object.entries(policy.tags).filter(([key]) => !keys.includes(key)));
+        return undefined;
+      },
+      DeletePolicy: async (c) => {
+        const arn = c.params.required("PolicyArn");
+        await on("DeletePolicy", arn)(c);
+        const policy = policyOf(c);
+        if (this.attachmentCount(arn) > 0) throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.", 409);
+        if (policy.versions.length > 1)
+          throw new AwsError(
+            "DeleteConflict",
+            "This policy has more than one version. Before you delete a policy, you must delete the policy's versions.",
+            409,
+          );
+        accountOf(c).policies.delete(policy.name);
+        return undefined;
+      },
+      // Groups
+      CreateGroup: async (c) => {
+        const groupName = name(c.params, "GroupName");
+        const groupPath = path(c.params);
+        const arn = this.arn(c.caller.accountId, "group", groupPath, groupName);
+        await on("CreateGroup", arn)(c);
+        const account = accountOf(c);
+        if (account.groups.has(groupName)) throw new AwsError("EntityAlreadyExists", `Group with name ${groupName} already exists.`, 409);
+        const group: Group = {
+          name: groupName,
+          path: groupPath,
+          arn,
+          id: newId("AGPA", 17, true),
+          created: c.now,
+          members: new Set(),
+          attached: new Set(),
+          inline: new Map(),
+        };
+        account.groups.set(groupName, group);
+        return { Group: groupXml(group) };
+      },
+      GetGroup: async (c) => {
+        const group = groupOf(c);
+        await on("GetGroup", group.arn)(c);
+        const users = [...group.members].flatMap((member) => {
+          const user = accountOf(c).users.get(member);
+          return user ? [userXml(user)] : [];
+        });
+        return { Group: groupXml(group), Users: users, IsTruncated: false };
+      },
+      DeleteGroup: async (c) => {
+        const group = groupOf(c);
+        await on("DeleteGroup", group.arn)(c);
+        if (group.attached.size > 0 || group.inline.size > 0)
+          throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
+        if (group.members.size > 0) throw new AwsError("DeleteConflict", "Cannot delete entity, must remove users from group first.", 409);
+        accountOf(c).groups.delete(group.name);
+        return undefined;
+      },
+      AttachGroupPolicy: async (c) => {
+        const group = groupOf(c);
+        const arn = attachable(c);
+        await on("AttachGroupPolicy", group.arn, { "iam:PolicyARN": arn })(c);
+        group.attached.add(arn);
+        return undefined;
+      },
+      DetachGroupPolicy: async (c) => {
+        const group = groupOf(c);
+        const arn = c.params.required("PolicyArn");
+        await on("DetachGroupPolicy", group.arn, { "iam:PolicyARN": arn })(c);
+        if (!group.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
+        return undefined;
+      },
+      ListAttachedGroupPolicies: async (c) => {
+        const group = groupOf(c);
+        await on("ListAttachedGroupPolicies", group.arn)(c);
+        return list("AttachedPolicies", attachedXml(group.attached));
+      },
+      ListGroupPolicies: async (c) => {
+        const group = groupOf(c);
+        await on("ListGroupPolicies", group.arn)(c);
+        return list("PolicyNames", [...group.inline.keys()]);
+      },
+      AddUserToGroup: async (c) => {
+        const group = groupOf(c);
+        const user = userOf(c);
+        await on("AddUserToGroup", group.arn)(c);
+        group.members.add(user.name);
+        return undefined;
+      },
+      RemoveUserFromGroup: async (c) => {
+        const group = groupOf(c);
+        await on("RemoveUserFromGroup", group.arn)(c);
+        group.members.delete(c.params.required("UserName"));
+        return undefined;
+      },
+      ListGroupsForUser: async (c) => {
+        const user = userOf(c);
+        await on("ListGroupsForUser", user.arn)(c);
+        return list("Groups", [...accountOf(c).groups.values()].filter((g) => g.members.has(user.name)).map(groupXml));
+      },
+      // Users
+      CreateUser: async (c) => {
+        const userName = name(c.params, "UserName");
+        const userPath = path(c.params);
+        const tags = memberTags(c.params);
+        await on("CreateUser", this.arn(c.caller.accountId, "user", userPath, userName), requestTagContext(tags))(c);
+        return { User: userXml(this.addUser(c.caller.accountId, userName, userPath, tags)) };
+      },
+      GetUser: async (c) => {
+        const user = userOf(c);
+        await on("GetUser", user.arn)(c);
+        return { User: userXml(user) };
+      },
+      TagUser: async (c) => {
+        const user = userOf(c);
+        const tags = memberTags(c.params);
+        await on("TagUser", user.arn, requestTagContext(tags))(c);
+        user.tags = { ...user.tags, ...tags };
+        return undefined;
+      },
+      UntagUser: async (c) => {
+        const user = userOf(c);
+        const keys = c.params.strings("TagKeys.member");
+        await on("UntagUser", user.arn, { "aws:TagKeys": keys })(c);
+        user.tags = Object.fromEntries(Object.entries(user.tags).filter(([key]) => !keys.includes(key)));
+        return undefined;
+      },
+      DeleteUser: async (c) => {
+        const user = userOf(c);
+        await on("DeleteUser", user.arn)(c);
+        const inGroup = [...accountOf(c).groups.values()].some((g) => g.members.has(user.name));
+        if (user.attached.size > 0 || user.inline.size > 0 || user.accessKeys.size > 0 || inGroup)
+          throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies, access keys and group memberships first.", 409);
+        accountOf(c).users.delete(user.name);
+        return undefined;
+      },
+      AttachUserPolicy: async (c) => {
+        const user = userOf(c);
+        const arn = attachable(c);
+        await on("AttachUserPolicy", user.arn, { "iam:PolicyARN": arn })(c);
+        user.attached.add(arn);
+        return undefined;
+      },
+      DetachUserPolicy: async (c) => {
+        const user = userOf(c);
+        const arn = c.params.required("PolicyArn");
+        await on("DetachUserPolicy", user.arn, { "iam:PolicyARN": arn })(c);
+        if (!user.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
+        return undefined;
+      },
+      ListAttachedUserPolicies: async (c) => {
+        const user = userOf(c);
+        await on("ListAttachedUserPolicies", user.arn)(c);
+        return list("AttachedPolicies", attachedXml(user.attached));
+      },
+      ListUserPolicies: async (c) => {
+        const user = userOf(c);
+        await on("ListUserPolicies", user.arn)(c);
+        return list("PolicyNames", [...user.inline.keys()]);
+      },
+      CreateAccessKey: async (c) => {
+        const user = userOf(c);
+        await on("CreateAccessKey", user.arn)(c);
+        const key = this.credentials.issueUserKey({
+          accountId: c.caller.accountId,
+          partition: this.partition,
+          userName: user.name,
+          userId: user.id,
+          path: user.path,
+        });
+        user.accessKeys.set(key.accessKeyId, c.now);
+        return {
+          AccessKey: { UserName: user.name, AccessKeyId: key.accessKeyId, Status: "Active", SecretAccessKey: key.secretAccessKey, CreateDate: c.now },
+        };
+      },
+      ListAccessKeys: async (c) => {
+        const user = userOf(c);
+        await on("ListAccessKeys", user.arn)(c);
+        return list(
+          "AccessKeyMetadata",
+          [...user.accessKeys].map(([id, created]) => ({ UserName: user.name, AccessKeyId: id, Status: "Active", CreateDate: created })),
+        );
+      },
+      DeleteAccessKey: async (c) => {
+        const user = userOf(c);
+        await on("DeleteAccessKey", user.arn)(c);
+        const accessKeyId = c.params.required("AccessKeyId");
+        if (!user.accessKeys.delete(accessKeyId)) throw new AwsError("NoSuchEntity", `The Access Key with id ${accessKeyId} cannot be found.`, 404);
+        this.credentials.revoke(accessKeyId);
+        return undefined;
+      },
+    };
+  }
+
+  private attachmentCount(arn: string): number {
+    let count = 0;
+    for (const account of this.accounts.values()) {
+      for (const holder of [...account.roles.values(), ...account.groups.values(), ...account.users.values()]) if (holder.attached.has(arn)) count++;
+    }
+    return count;
+  }
+}

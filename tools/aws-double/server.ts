@@ -1,0 +1,211 @@
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { Authorizer, type Authorization, type Json } from "./authorizer";
+import { Ec2Service } from "./ec2";
+import { IamService } from "./iam";
+import { CredentialStore, type Caller, type Credentials } from "./identity";
+import { AwsError, QueryParams } from "./protocol";
+import type { CallContext, Service } from "./service";
+import { StsService } from "./sts";
+
+/**
+ * The AWS double: a local stand-in for the three AWS APIs the stacks use
+ * (STS, IAM, EC2), for tests and the demo. It speaks their wire protocols on
+ * 127.0.0.1, so the real Terraform provider, cdktf and the AWS SDK talk to it
+ * through `AWS_ENDPOINT_URL` with no change to the synthesized stacks, and it
+ * authorizes every call with an independent IAM evaluator.
+ *
+ * It is a test double: it proves that our stacks, policies and workflow work
+ * with the real tools against AWS's protocols and IAM's evaluation logic. It
+ * does not prove AWS's own behaviour beyond what it models (see the README).
+ */
+
+/** One call, as the double saw and decided it. */
+export interface CallRecord {
+  readonly service: string;
+  readonly action: string;
+  readonly region: string;
+  /** The caller's account and ARN; absent when the credentials were not valid. */
+  readonly accountId?: string;
+  readonly caller?: string;
+  /** The request parameters, as sent. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly status: number;
+  /** AWS's error code, when the call failed. */
+  readonly error?: string;
+  readonly authorizations: readonly Authorization[];
+}
+
+/** An IAM user of one account with a key: what a profile in `~/.aws/credentials` holds. */
+export interface ProfileSpec {
+  readonly profile: string;
+  readonly accountId: string;
+  /** @default `<profile>-admin` */
+  readonly userName?: string;
+  /** Attach AdministratorAccess, as the tutorial's profiles have. @default true */
+  readonly admin?: boolean;
+  /** Inline identity policies, for principals with narrower rights. */
+  readonly policies?: readonly Json[];
+  /** The key is used with MFA. @default false */
+  readonly mfa?: boolean;
+}
+
+export interface AwsDoubleOptions {
+  readonly profiles: readonly ProfileSpec[];
+  /** @default "aws" */
+  readonly partition?: string;
+  /** How long a new role refuses AssumeRole (IAM's eventual consistency). @default 0 */
+  readonly roleConsistencyDelayMs?: number;
+}
+
+const SCOPE = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
+export class AwsDouble {
+  readonly calls: CallRecord[] = [];
+  readonly profiles: Readonly<Record<string, Credentials & { readonly accountId: string }>>;
+  readonly iam: IamService;
+  readonly ec2: Ec2Service;
+  private readonly services: Readonly<Record<string, Service>>;
+  private readonly authorizer: Authorizer;
+  private readonly credentials = new CredentialStore();
+  private server?: Server;
+  private port = 0;
+
+  private constructor(options: AwsDoubleOptions) {
+    const partition = options.partition ?? "aws";
+    this.iam = new IamService(this.credentials, partition, { roleConsistencyDelayMs: options.roleConsistencyDelayMs });
+    this.ec2 = new Ec2Service(partition);
+    const sts = new StsService(this.credentials, this.iam);
+    this.services = { sts, iam: this.iam, ec2: this.ec2 };
+    this.authorizer = new Authorizer((caller) => this.iam.policiesOf(caller));
+    this.profiles = Object.fromEntries(
+      options.profiles.map((spec) => [
+        spec.profile,
+        {
+          accountId: spec.accountId,
+          ...this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-admin`, {
+            admin: spec.admin ?? true,
+            mfa: spec.mfa,
+            policies: spec.policies,
+          }),
+        },
+      ]),
+    );
+    this.iam.markSeeded();
+  }
+
+  /** Starts a double on 127.0.0.1, on a port the system picks. */
+  static async start(options: AwsDoubleOptions): Promise<AwsDouble> {
+    const double = new AwsDouble(options);
+    const server = createServer((request, response) => void double.handle(request, response));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    double.server = server;
+    double.port = (server.address() as AddressInfo).port;
+    return double;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** How long new roles refuse AssumeRole from now on. */
+  set roleConsistencyDelayMs(ms: number) {
+    this.iam.roleConsistencyDelayMs = ms;
+  }
+
+  /**
+   * Writes `credentials` and `config` files for every profile into `dir` and
+   * returns the environment that points the AWS provider, cdktf and the SDK
+   * at the double.
+   */
+  writeProfiles(dir: string, region = "us-east-1"): Record<string, string> {
+    const credentials = join(dir, "credentials");
+    const config = join(dir, "config");
+    const entries = Object.entries(this.profiles);
+    writeFileSync(
+      credentials,
+      entries.map(([name, key]) => `[${name}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`).join("\n"),
+    );
+    writeFileSync(config, entries.map(([name]) => `[profile ${name}]\nregion = ${region}\n`).join("\n"));
+    return {
+      AWS_ENDPOINT_URL: this.url,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_CONFIG_FILE: config,
+      // No instance metadata here: without this, a missing credential waits on the metadata service.
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+  }
+
+  /** Every resource the double holds, per service and account: empty after a full destroy. */
+  inventory(): Record<string, Record<string, readonly string[]>> {
+    return Object.fromEntries(Object.entries(this.services).map(([name, service]) => [name, service.inventory()]));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const url = new URL(request.url ?? "/", this.url);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const params = QueryParams.parse(body || url.search.slice(1));
+    const scope = SCOPE.exec(String(request.headers.authorization ?? ""));
+    const service = scope ? this.services[scope[3]] : undefined;
+    const requestId = randomUUID();
+    const authorizations: Authorization[] = [];
+    const region = scope?.[2] ?? "us-east-1";
+    let caller: Caller | undefined;
+    const reply = (status: number, xml: string, error?: string) => {
+      this.calls.push({
+        service: scope?.[3] ?? "unknown",
+        action: params.action,
+        region,
+        accountId: caller?.accountId,
+        caller: caller?.arn,
+        params: Object.fromEntries(params.entries()),
+        status,
+        error,
+        authorizations,
+      });
+      response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId });
+      response.end(xml);
+    };
+    const protocol = service?.protocol ?? this.services.sts.protocol;
+    try {
+      if (!scope) throw new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+      if (!service) throw new AwsError("InvalidAction", `The AWS double does not implement the ${scope[3]} service.`);
+      caller = this.credentials.resolve(scope[1], header(request, "x-amz-security-token"));
+      const handler = service.handlers[params.action];
+      if (!handler) throw new AwsError("InvalidAction", `The AWS double does not implement ${service.signingName}:${params.action}.`);
+      const known: Caller = caller;
+      const context: CallContext = {
+        caller: known,
+        region,
+        params,
+        now: new Date(),
+        authorize: (action, resources, options) => this.authorizer.authorize(known, region, action, resources, authorizations, options),
+      };
+      const result = await handler(context);
+      reply(200, protocol.render(params.action, result, requestId));
+    } catch (error) {
+      const failure =
+        error instanceof AwsError
+          ? error
+          : new AwsError("InternalFailure", error instanceof Error ? (error.stack ?? error.message) : String(error), 500);
+      reply(failure.status, protocol.renderError(failure, requestId), failure.code);
+    }
+  }
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
