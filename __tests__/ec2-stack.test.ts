@@ -1,5 +1,8 @@
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
+import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
@@ -39,10 +42,13 @@ describe("Ec2Stack", () => {
     });
   });
 
-  it("launches an IMDSv2-only instance with an encrypted root volume and no public IP", () => {
+  it("launches an IMDSv2-only instance with an encrypted root volume and no public IP, in a named subnet", () => {
     expect(json).toHaveResourceWithProperties(Instance, {
       ami: "${data.aws_ami.ubuntu.id}",
       instance_type: "t3.micro",
+      // With a subnet the provider sends AssociatePublicIpAddress=false; without one, default subnets map a public IP.
+      subnet_id: "${data.aws_subnet.subnet.id}",
+      vpc_security_group_ids: ["${data.aws_security_group.security-group.id}"],
       associate_public_ip_address: false,
       monitoring: true,
       metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
@@ -50,6 +56,18 @@ describe("Ec2Stack", () => {
       tags: { Name: "cdktf-assume-role-destination" },
       depends_on: ["data.aws_caller_identity.assumed-account"],
     });
+  });
+
+  it("looks up the default subnet in the first zone that offers the type, and its VPC's default security group", () => {
+    expect(json).toHaveDataSourceWithProperties(DataAwsEc2InstanceTypeOfferings, {
+      location_type: "availability-zone",
+      filter: [{ name: "instance-type", values: ["t3.micro"] }],
+    });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSubnet, {
+      default_for_az: true,
+      availability_zone: "${element(sort(data.aws_ec2_instance_type_offerings.instance-zones.locations), 0)}",
+    });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSecurityGroup, { name: "default", vpc_id: "${data.aws_subnet.subnet.vpc_id}" });
   });
 
   it("looks up the latest Canonical Ubuntu LTS when no AMI is given", () => {
@@ -67,10 +85,12 @@ describe("Ec2Stack", () => {
       { instanceType: "t4g.small", ami: "ami-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0", associatePublicIpAddress: true },
     );
     expect(custom).not.toHaveDataSource(DataAwsAmi);
+    expect(custom).not.toHaveDataSource(DataAwsEc2InstanceTypeOfferings);
+    expect(custom).toHaveDataSourceWithProperties(DataAwsSubnet, { id: "subnet-0123456789abcdef0" });
     expect(custom).toHaveResourceWithProperties(Instance, {
       ami: "ami-0123456789abcdef0",
       instance_type: "t4g.small",
-      subnet_id: "subnet-0123456789abcdef0",
+      subnet_id: "${data.aws_subnet.subnet.id}",
       associate_public_ip_address: true,
     });
   });

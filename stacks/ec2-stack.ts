@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import { latestUbuntuAmi } from "../lib/ami";
 import { configureBackend } from "../lib/backend";
 import { HclSynthesisFixes } from "../lib/hcl-fixes";
+import { launchNetwork } from "../lib/network";
 import { accountProvider, requireAccount } from "../lib/providers";
 import type { DeploymentTarget } from "../lib/targets";
 
@@ -48,11 +49,18 @@ export class Ec2Stack extends TerraformStack {
       target.instance.ami ??
       latestUbuntuAmi(this, "ubuntu", { provider, partition: target.partition, instanceType: target.instance.instanceType }).id;
 
+    const network = launchNetwork(this, {
+      provider,
+      instanceType: target.instance.instanceType,
+      subnetId: target.instance.subnetId,
+    });
+
     this.instance = new Instance(this, "instance", {
       provider,
       ami,
       instanceType: target.instance.instanceType,
-      subnetId: target.instance.subnetId,
+      subnetId: network.subnetId,
+      vpcSecurityGroupIds: [network.securityGroupId],
       associatePublicIpAddress: target.instance.associatePublicIpAddress,
       monitoring: target.instance.detailedMonitoring,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },

@@ -11,6 +11,9 @@ import { terraform, useInstall, type ProviderInstall } from "./terraform";
 export const WRONG_ACCOUNT = "999999999999";
 /** What the mocked AMI lookup returns; never launched. */
 export const REHEARSAL_AMI = "ami-0rehearsal000000";
+/** What the mocked network lookups return. */
+export const REHEARSAL_SUBNET = "subnet-0rehearsal00000";
+export const REHEARSAL_SECURITY_GROUP = "sg-0rehearsal0000000";
 
 type Json = Record<string, unknown>;
 
@@ -40,16 +43,19 @@ function hclValue(value: string | number | boolean): string {
   return typeof value === "string" ? hclString(value) : String(value);
 }
 
-function hclObject(values: Record<string, string>): string {
+type MockValue = string | readonly string[];
+
+function hclObject(values: Readonly<Record<string, MockValue>>): string {
+  const render = (value: MockValue) => (typeof value === "string" ? hclString(value) : `[${value.map(hclString).join(", ")}]`);
   return `{ ${Object.entries(values)
-    .map(([key, value]) => `${hclString(key)} = ${hclString(value)}`)
+    .map(([key, value]) => `${hclString(key)} = ${render(value)}`)
     .join(", ")} }`;
 }
 
 interface Mock {
   readonly alias?: string;
-  readonly data?: Record<string, Record<string, string>>;
-  readonly resources?: Record<string, Record<string, string>>;
+  readonly data?: Record<string, Record<string, MockValue>>;
+  readonly resources?: Record<string, Record<string, MockValue>>;
 }
 
 function mockProvider(mock: Mock): string {
@@ -199,7 +205,13 @@ export function ec2RehearsalFiles(target: DeploymentTarget, ec2Stack: Json, role
   const sessionArn = (accountId: string) => `arn:${target.partition}:sts::${accountId}:assumed-role/${target.role.name}/${target.role.sessionName}`;
   const provider = (accountId: string) =>
     mockProvider({
-      data: { ...callerIdentity(accountId, sessionArn(accountId)), ...(target.instance.ami ? {} : { aws_ami: { id: REHEARSAL_AMI } }) },
+      data: {
+        ...callerIdentity(accountId, sessionArn(accountId)),
+        ...(target.instance.ami ? {} : { aws_ami: { id: REHEARSAL_AMI } }),
+        aws_ec2_instance_type_offerings: { locations: [`${target.destination.region}b`, `${target.destination.region}a`] },
+        aws_subnet: { id: target.instance.subnetId ?? REHEARSAL_SUBNET, vpc_id: "vpc-0rehearsal0000000" },
+        aws_security_group: { id: REHEARSAL_SECURITY_GROUP },
+      },
     });
   const remoteState = [
     "override_data {",
@@ -217,6 +229,11 @@ export function ec2RehearsalFiles(target: DeploymentTarget, ec2Stack: Json, role
     equals(`${instance}.metadata_options[0].http_tokens`, "required", "The instance allows IMDSv1."),
     equals(`${instance}.root_block_device[0].encrypted`, true, "The root volume is not encrypted."),
     equals(`${instance}.associate_public_ip_address`, target.instance.associatePublicIpAddress, "Unexpected public IP setting."),
+    equals(`${instance}.subnet_id`, target.instance.subnetId ?? REHEARSAL_SUBNET, "The instance does not launch in the looked-up subnet."),
+    {
+      condition: `tolist(${instance}.vpc_security_group_ids) == tolist([${hclString(REHEARSAL_SECURITY_GROUP)}])`,
+      message: "The instance does not launch with exactly the looked-up security group.",
+    },
     equals(`${instance}.instance_type`, target.instance.instanceType, "Wrong instance type."),
     equals(`${instance}.ami`, target.instance.ami ?? REHEARSAL_AMI, "The instance does not use the configured or looked-up AMI."),
     equals("output.assumed_account_id", target.destination.accountId, "The assumed session is not in the destination account."),

@@ -369,7 +369,9 @@ export class Ec2Service implements Service {
               {
                 "subnet-id": s.id,
                 "vpc-id": network.vpcId,
+                vpcId: network.vpcId,
                 "availability-zone": s.az,
+                availabilityZone: s.az,
                 "default-for-az": "true",
                 defaultForAz: "true",
                 state: "available",
