@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { buildStacks } from "./lib/app";
+import { buildStacks } from "./app";
 import { ConfigError, loadConfig, type AppConfig } from "./lib/config";
 
 /** Synthesizes the configured app and returns the exit code. Exported so tests can run it in-process. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
 import { DESTINATION_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
-import { withEnv } from "../tools/env";
+import { withEnv } from "../tools/proof/env";
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { withEnv } from "../tools/env";
+import { withEnv } from "../tools/proof/env";
 
 describe("withEnv", () => {
   const KEY = "CDKTF_ASSUME_ROLE_ENV_TEST";

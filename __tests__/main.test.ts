@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { main } from "../main";
 import { rawConfig } from "./support/fixtures";
-import { withEnv } from "../tools/env";
+import { withEnv } from "../tools/proof/env";
 
 /** A config file and an outdir of their own. */
 function workspace(config: unknown): { configPath: string; outdir: string } {

@@ -1,4 +1,4 @@
-import { ec2RehearsalFiles, hclString, iamRehearsalFiles, roleArnReference, WRONG_ACCOUNT } from "../tools/rehearsal";
+import { ec2RehearsalFiles, hclString, iamRehearsalFiles, roleArnReference, WRONG_ACCOUNT } from "../tools/proof/rehearsal";
 import { target } from "./support/fixtures";
 
 const ec2Stack = (roleArn: string) => ({ provider: { aws: [{ assume_role: [{ role_arn: roleArn }] }] } });

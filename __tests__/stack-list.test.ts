@@ -1,5 +1,5 @@
 import { resolveTargets } from "../lib/targets";
-import { formatRows, stackRows } from "../tools/stack-list";
+import { formatRows, stackRows } from "../tools/operations/stack-list";
 import { config } from "./support/fixtures";
 
 describe("stackRows", () => {

@@ -1,5 +1,5 @@
 import type { AppConfig } from "../lib/config";
-import { exposedSecrets, STATIC_RULES, type Finding } from "../tools/static-rules";
+import { exposedSecrets, STATIC_RULES, type Finding } from "../tools/proof/static-rules";
 import { config, destinations, synthApp } from "./support/fixtures";
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installProviders, pool, TerraformUnavailableError } from "../tools/terraform";
-import { withEnv } from "../tools/env";
+import { installProviders, pool, TerraformUnavailableError } from "../tools/proof/terraform";
+import { withEnv } from "../tools/proof/env";
 
 describe("installProviders", () => {
   it("fails with one message saying what is missing when terraform is not on PATH", async () => {

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { verifyDestination, type SourceCredentials } from "../tools/verify";
+import { verifyDestination, type SourceCredentials } from "../tools/operations/verify";
 import { target } from "./support/fixtures";
-import { withEnv } from "../tools/env";
+import { withEnv } from "../tools/proof/env";
 
 const sts = mockClient(STSClient);
 const staticCredentials: SourceCredentials = () => async () => ({ accessKeyId: "AKIAEXAMPLE", secretAccessKey: "secret" });

@@ -1,5 +1,5 @@
 import { resolveTargets } from "../lib/targets";
-import { isAssumeRoleNotReady, runWorkflow, selectTargets, type CdktfRunner, type RetryPolicy, type WorkflowOptions } from "../tools/workflow";
+import { isAssumeRoleNotReady, runWorkflow, selectTargets, type CdktfRunner, type RetryPolicy, type WorkflowOptions } from "../tools/operations/workflow";
 import { config } from "./support/fixtures";
 
 const NOT_READY = `Error: configuring Terraform AWS Provider: IAM Role (arn:aws:iam::222222222222:role/x) cannot be assumed.

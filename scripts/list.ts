@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../lib/config";
 import { resolveTargets } from "../lib/targets";
-import { formatRows, stackRows } from "../tools/stack-list";
+import { formatRows, stackRows } from "../tools/operations/stack-list";
 
 /** `npm run list`: every stack with its account, region, credentials and role. */
 try {

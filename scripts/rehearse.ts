@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { loadConfig, ConfigError } from "../lib/config";
-import { proveConfig } from "../tools/proof";
-import { TerraformUnavailableError } from "../tools/terraform";
+import { proveConfig } from "../tools/proof/proof";
+import { TerraformUnavailableError } from "../tools/proof/terraform";
 
 /**
  * `npm run rehearse`: validates every stack of the selected config (JSON and

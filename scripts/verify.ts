@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from "../lib/config";
 import { resolveTargets } from "../lib/targets";
-import { verifyDestination, VerifyError } from "../tools/verify";
-import { selectTargets, WorkflowError } from "../tools/workflow";
+import { verifyDestination, VerifyError } from "../tools/operations/verify";
+import { selectTargets, WorkflowError } from "../tools/operations/workflow";
 
 /** `npm run verify -- <destination>`: assume the role from the source profile and print who we are. */
 async function main(patterns: string[]): Promise<void> {

@@ -10,7 +10,7 @@ import {
   WorkflowError,
   type CdktfRunner,
   type WorkflowCommand,
-} from "../tools/workflow";
+} from "../tools/operations/workflow";
 
 const USAGE = `usage: npm run <deploy|diff|destroy|output> -- [destination-or-stack-glob ...] [--auto-approve]`;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing } from "cdktf";
-import { buildStacks, type DestinationStacks } from "../../lib/app";
+import { buildStacks, type DestinationStacks } from "../../app";
 import { parseConfig, type AppConfig } from "../../lib/config";
 import { resolveTargets, type DeploymentTarget } from "../../lib/targets";
 

@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../lib/config";
 import { resolveTargets } from "../../lib/targets";
-import { synthesize, validateStack } from "../../tools/proof";
-import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal } from "../../tools/rehearsal";
-import { installProviders } from "../../tools/terraform";
+import { synthesize, validateStack } from "../../tools/proof/proof";
+import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal } from "../../tools/proof/rehearsal";
+import { installProviders } from "../../tools/proof/terraform";
 import { WORK_DIR } from "./global-setup";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
-import { withEnv } from "../../tools/env";
+import { withEnv } from "../../tools/proof/env";
 
 const config = loadConfig("config/default.json");
 const [target] = resolveTargets(config);

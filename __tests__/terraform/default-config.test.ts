@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { loadConfig } from "../../lib/config";
 import { resolveTargets } from "../../lib/targets";
-import { proveConfig, type ProofReport } from "../../tools/proof";
+import { proveConfig, type ProofReport } from "../../tools/proof/proof";
 import { WORK_DIR } from "./global-setup";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
 import { explain, outcomes } from "./proof-assertions";

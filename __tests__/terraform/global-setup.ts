@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { loadConfig } from "../../lib/config";
-import { requiredProviders, synthesize } from "../../tools/proof";
-import { installProviders } from "../../tools/terraform";
+import { requiredProviders, synthesize } from "../../tools/proof/proof";
+import { installProviders } from "../../tools/proof/terraform";
 
 /** Where the Terraform-backed tests work; kept out of git. */
 export const WORK_DIR = resolve(".terraform-work", "jest");

@@ -1,4 +1,4 @@
-import type { ProviderInstall } from "../../tools/terraform";
+import type { ProviderInstall } from "../../tools/proof/terraform";
 
 /** The install global-setup.ts made, handed to workers through the environment. */
 export function sharedInstall(): ProviderInstall {

@@ -1,4 +1,4 @@
-import type { ProofReport } from "../../tools/proof";
+import type { ProofReport } from "../../tools/proof/proof";
 
 /** Terraform's own words when a check did not behave, so a failure explains itself. */
 export function explain(report: ProofReport, stack: string): string {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { parseConfig } from "../../lib/config";
 import { resolveTargets } from "../../lib/targets";
-import { proveConfig, type ProofReport } from "../../tools/proof";
+import { proveConfig, type ProofReport } from "../../tools/proof/proof";
 import { destinations, rawConfig } from "../support/fixtures";
 import { WORK_DIR } from "./global-setup";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";

@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
-import { buildStacks } from "../lib/app";
-import type { AppConfig } from "../lib/config";
-import type { DeploymentTarget } from "../lib/targets";
+import { buildStacks } from "../../app";
+import type { AppConfig } from "../../lib/config";
+import type { DeploymentTarget } from "../../lib/targets";
 import { withEnv } from "./env";
 import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal, type FileOutcome, type RehearsalFile } from "./rehearsal";
 import { installProviders, pool, terraform, useInstall, type ProviderInstall, type TerraformResult } from "./terraform";

@@ -1,4 +1,4 @@
-import type { DeploymentTarget } from "../lib/targets";
+import type { DeploymentTarget } from "../../lib/targets";
 
 /** One line per stack: what `npm run list` prints. */
 export interface StackRow {

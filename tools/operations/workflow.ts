@@ -1,4 +1,4 @@
-import type { DeploymentTarget } from "../lib/targets";
+import type { DeploymentTarget } from "../../lib/targets";
 
 /** Runs `cdktf <args>`; resolves with the exit code and everything it printed. */
 export interface CdktfRunner {

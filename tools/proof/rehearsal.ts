@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accountRootArn, awsManagedPolicyArn } from "../lib/arn";
-import { scopedEc2PolicyFor } from "../lib/ec2-permissions";
-import { policyJson } from "../lib/policy-document";
-import type { DeploymentTarget } from "../lib/targets";
-import { awsConfigProfile } from "../stacks/iam-stack";
+import { accountRootArn, awsManagedPolicyArn } from "../../lib/arn";
+import { scopedEc2PolicyFor } from "../../lib/ec2-permissions";
+import { policyJson } from "../../lib/policy-document";
+import type { DeploymentTarget } from "../../lib/targets";
+import { awsConfigProfile } from "../../stacks/iam-stack";
 import { terraform, useInstall, type ProviderInstall } from "./terraform";
 
 /** The account the negative rehearsals' "wrong credentials" belong to. */

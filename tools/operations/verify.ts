@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromIni } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import type { DeploymentTarget } from "../lib/targets";
+import type { DeploymentTarget } from "../../lib/targets";
 
 export interface VerifiedIdentity {
   readonly account: string;

@@ -1,8 +1,8 @@
 import type { App } from "cdktf";
-import { Ec2Stack } from "../stacks/ec2-stack";
-import { IamStack } from "../stacks/iam-stack";
-import type { AppConfig } from "./config";
-import { resolveTargets, type DeploymentTarget } from "./targets";
+import { Ec2Stack } from "./stacks/ec2-stack";
+import { IamStack } from "./stacks/iam-stack";
+import type { AppConfig } from "./lib/config";
+import { resolveTargets, type DeploymentTarget } from "./lib/targets";
 
 /** The two stacks of one destination. */
 export interface DestinationStacks {
