@@ -1,8 +1,10 @@
-import type { App } from "cdktf";
-import { Ec2Stack } from "./stacks/ec2-stack";
-import { IamStack } from "./stacks/iam-stack";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { App } from "cdktf";
 import type { AppConfig } from "./lib/config";
 import { resolveTargets, type DeploymentTarget } from "./lib/targets";
+import { Ec2Stack } from "./stacks/ec2-stack";
+import { IamStack } from "./stacks/iam-stack";
 
 /** The two stacks of one destination. */
 export interface DestinationStacks {
@@ -11,11 +13,64 @@ export interface DestinationStacks {
   readonly ec2: Ec2Stack;
 }
 
-/** Adds an IAM stack and an EC2 stack per destination to the app. */
-export function buildStacks(app: App, config: AppConfig): DestinationStacks[] {
+/**
+ * Adds an IAM stack and an EC2 stack per destination to the app.
+ * @param outdir - where the stacks will finally live, for relative state paths @default app.outdir
+ */
+export function buildStacks(app: App, config: AppConfig, outdir: string = app.outdir): DestinationStacks[] {
   return resolveTargets(config).map((target) => {
-    const iam = new IamStack(app, target.iamStackName, { target, outdir: app.outdir });
-    const ec2 = new Ec2Stack(app, target.ec2StackName, { target, outdir: app.outdir, roleArn: iam.roleArn });
+    const iam = new IamStack(app, target.iamStackName, { target, outdir });
+    const ec2 = new Ec2Stack(app, target.ec2StackName, { target, outdir, roleArn: iam.roleArn });
     return { target, iam, ec2 };
   });
+}
+
+/** What Terraform keeps in a stack folder between runs: the installed providers and their lock. */
+export const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl"] as const;
+
+export interface SynthResult {
+  readonly outdir: string;
+  /** Stacks written, in manifest order. */
+  readonly stacks: readonly string[];
+  /** Stack folders the previous synth had and this one does not. */
+  readonly removed: readonly string[];
+}
+
+const stackFolders = (outdir: string) => (existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : []);
+
+/**
+ * Synthesizes the app into `outdir` so that nothing is lost on the way:
+ * the stacks are written to a staging folder beside it, and only a
+ * complete synth replaces `outdir`. Each stack that still exists keeps its
+ * `.terraform/` and lock file, so the next deploy neither re-initializes
+ * nor re-locks; folders of removed stacks go. HCL or JSON follows
+ * SYNTH_HCL_OUTPUT, which CDKTF 0.21 stacks read themselves.
+ */
+export function synthesizeApp(config: AppConfig, outdir: string): SynthResult {
+  const final = resolve(outdir);
+  // A sibling, so the swap is a rename on one filesystem and relative state paths come out the same.
+  const staging = join(dirname(final), `.${basename(final)}.staging-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const app = new App({ outdir: staging, hclOutput: process.env.SYNTH_HCL_OUTPUT === "true" });
+    buildStacks(app, config, final);
+    app.synth();
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const manifest = JSON.parse(readFileSync(join(staging, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const stacks = Object.keys(manifest.stacks);
+  for (const stack of stacks) {
+    for (const file of TERRAFORM_WORKING_FILES) {
+      const previous = join(final, "stacks", stack, file);
+      if (existsSync(previous)) renameSync(previous, join(staging, "stacks", stack, file));
+    }
+  }
+  const removed = stackFolders(final).filter((stack) => !stacks.includes(stack));
+  const retired = `${staging}.previous`;
+  if (existsSync(final)) renameSync(final, retired);
+  renameSync(staging, final);
+  rmSync(retired, { recursive: true, force: true });
+  return { outdir: final, stacks, removed };
 }

@@ -25,7 +25,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.*/", ".gen/", "coverage/", "state/", ".terraform-work/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.*/", ".cdktf.out.*/", ".gen/", "coverage/", "state/", ".terraform-work/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

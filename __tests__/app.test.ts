@@ -1,3 +1,8 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { App } from "cdktf";
+import { synthesizeApp } from "../app";
 import { loadConfig } from "../lib/config";
 import { config, destinations, synthApp } from "./support/fixtures";
 
@@ -70,5 +75,53 @@ describe("the app with several destinations", () => {
       default_tags: [{ tags: { Team: "platform", Env: "prod", Project: "cdktf-assume-role" } }],
     });
     expect((ec2.resource as Record<string, Record<string, Json>>).aws_instance.instance.instance_type).toBe("t3.small");
+  });
+});
+
+describe("synthesizeApp", () => {
+  /** An output folder as a deploy leaves it: two live stacks with Terraform's working files, one removed stack. */
+  function deployedOutdir(): string {
+    const outdir = join(mkdtempSync(join(tmpdir(), "synth-")), "cdktf.out");
+    for (const stack of ["destination-iam", "destination-ec2", "removed-iam"]) {
+      mkdirSync(join(outdir, "stacks", stack, ".terraform", "providers"), { recursive: true });
+      writeFileSync(join(outdir, "stacks", stack, ".terraform.lock.hcl"), `lock of ${stack}`);
+    }
+    writeFileSync(join(outdir, "manifest.json"), "previous");
+    return outdir;
+  }
+
+  it("keeps each live stack's .terraform/ and lock file, and drops removed stacks", () => {
+    // GIVEN
+    const outdir = deployedOutdir();
+    // WHEN
+    const result = synthesizeApp(config(), outdir);
+    // THEN
+    expect(result).toEqual({ outdir, stacks: ["destination-ec2", "destination-iam"], removed: ["removed-iam"] });
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["destination-ec2", "destination-iam"]);
+    for (const stack of ["destination-iam", "destination-ec2"]) {
+      expect(readFileSync(join(outdir, "stacks", stack, ".terraform.lock.hcl"), "utf8")).toBe(`lock of ${stack}`);
+      expect(existsSync(join(outdir, "stacks", stack, ".terraform", "providers"))).toBe(true);
+      expect(existsSync(join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
+    }
+    expect(readdirSync(dirname(outdir))).toEqual(["cdktf.out"]);
+  });
+
+  it("leaves the previous output exactly as it was when synthesis crashes", () => {
+    // GIVEN a deployed output folder, and a synth that throws after the stacks were built
+    const outdir = deployedOutdir();
+    const synth = jest.spyOn(App.prototype, "synth").mockImplementation(() => {
+      throw new Error("crash during synth");
+    });
+    // WHEN
+    try {
+      expect(() => synthesizeApp(config(), outdir)).toThrow("crash during synth");
+    } finally {
+      synth.mockRestore();
+    }
+    // THEN nothing was written, moved or deleted, and no staging folder is left behind
+    expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe("previous");
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["destination-ec2", "destination-iam", "removed-iam"]);
+    expect(readFileSync(join(outdir, "stacks", "destination-iam", ".terraform.lock.hcl"), "utf8")).toBe("lock of destination-iam");
+    expect(readdirSync(dirname(outdir))).toEqual(["cdktf.out"]);
   });
 });
