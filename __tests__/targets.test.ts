@@ -1,4 +1,4 @@
-import { resolveTargets, stackNames } from "../lib/targets";
+import { resolveTargets, stackNames, selectStacks, SelectionError } from "../lib/targets";
 import { config } from "./support/fixtures";
 
 describe("resolveTargets", () => {
@@ -43,5 +43,39 @@ describe("resolveTargets", () => {
 describe("stackNames", () => {
   it("prefixes with the destination so a glob selects one account's stacks", () => {
     expect(stackNames("prod-eu")).toEqual({ iam: "prod-eu-iam", ec2: "prod-eu-ec2" });
+  });
+});
+
+describe("selectStacks", () => {
+  const targets = resolveTargets(
+    config({
+      destinations: [
+        { name: "dev", accountId: "222222222222" },
+        { name: "prod-eu", accountId: "333333333333" },
+      ],
+    }),
+  );
+  const selected = (patterns: string[]) => selectStacks(targets, patterns).map((s) => [s.target.name, s.iam, s.ec2]);
+
+  it("selects both stacks of a destination by its name or a glob", () => {
+    expect(selected(["prod-*"])).toEqual([["prod-eu", true, true]]);
+    expect(selected([])).toEqual([
+      ["dev", true, true],
+      ["prod-eu", true, true],
+    ]);
+  });
+
+  it("selects one stack by its name", () => {
+    expect(selected(["dev-ec2"])).toEqual([["dev", false, true]]);
+    expect(selected(["*-iam"])).toEqual([
+      ["dev", true, false],
+      ["prod-eu", true, false],
+    ]);
+  });
+
+  it("fails if a pattern matches nothing, listing destinations and stacks", () => {
+    expect(() => selectStacks(targets, ["dev", "staging"])).toThrow(
+      new SelectionError("Nothing matches staging. Destinations: dev, prod-eu; stacks: dev-iam, dev-ec2, prod-eu-iam, prod-eu-ec2."),
+    );
   });
 });

@@ -98,3 +98,52 @@ export function resolveTargets(config: AppConfig): DeploymentTarget[] {
     };
   });
 }
+
+/** Which stacks of one destination a command acts on. */
+export interface StackSelection {
+  readonly target: DeploymentTarget;
+  readonly iam: boolean;
+  readonly ec2: boolean;
+}
+
+/** Thrown when a pattern selects nothing; lists what exists. */
+export class SelectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SelectionError";
+  }
+}
+
+function glob(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+}
+
+/**
+ * `*` and `?` globs, as `cdktf deploy 'prod-*'` takes them: a pattern that
+ * matches a destination name selects both of its stacks, one that matches a
+ * stack name selects that stack only. No pattern selects everything.
+ * @throws SelectionError when a pattern matches nothing
+ */
+export function selectStacks(targets: readonly DeploymentTarget[], patterns: readonly string[]): StackSelection[] {
+  if (patterns.length === 0) return targets.map((target) => ({ target, iam: true, ec2: true }));
+  const unmatched = patterns.filter((p) => !targets.some((t) => [t.name, t.iamStackName, t.ec2StackName].some((name) => glob(p).test(name))));
+  if (unmatched.length > 0) {
+    const stacks = targets.flatMap((t) => [t.iamStackName, t.ec2StackName]);
+    throw new SelectionError(
+      `Nothing matches ${unmatched.join(" ")}. Destinations: ${targets.map((t) => t.name).join(", ")}; stacks: ${stacks.join(", ")}.`,
+    );
+  }
+  const matches = (name: string) => patterns.some((p) => glob(p).test(name));
+  return targets
+    .map((target) => ({
+      target,
+      iam: matches(target.name) || matches(target.iamStackName),
+      ec2: matches(target.name) || matches(target.ec2StackName),
+    }))
+    .filter((s) => s.iam || s.ec2);
+}

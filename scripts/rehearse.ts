@@ -1,7 +1,8 @@
 import { join } from "node:path";
-import { loadConfig, ConfigError } from "../lib/config";
+import { loadConfig } from "../lib/config";
 import { proveConfig } from "../tools/proof/proof";
 import { TerraformUnavailableError } from "../tools/proof/terraform";
+import { runScript } from "./entry";
 
 /**
  * `npm run rehearse`: validates every stack of the selected config (JSON and
@@ -27,11 +28,4 @@ async function main(): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    if (!(error instanceof ConfigError || error instanceof TerraformUnavailableError)) throw error;
-    console.error(error.message);
-    process.exitCode = 1;
-  },
-);
+runScript(main, [TerraformUnavailableError]);

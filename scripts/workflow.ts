@@ -1,51 +1,45 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { ConfigError, loadConfig } from "../lib/config";
-import { resolveTargets } from "../lib/targets";
-import {
-  DEFAULT_RETRY,
-  runWorkflow,
-  selectTargets,
-  WORKFLOW_COMMANDS,
-  WorkflowError,
-  type CdktfRunner,
-  type WorkflowCommand,
-} from "../tools/operations/workflow";
+import { resolve } from "node:path";
+import { synthesizeApp } from "../app";
+import { loadConfig } from "../lib/config";
+import { resolveTargets, selectStacks } from "../lib/targets";
+import { cdktfRunner, providersFromMirror } from "../tools/operations/cdktf";
+import { acquireWorkflowLock } from "../tools/operations/lock";
+import { stateReader } from "../tools/operations/state";
+import { DEFAULT_RETRY, parseWorkflowArgs, runWorkflow } from "../tools/operations/workflow";
+import { runScript } from "./entry";
 
-const USAGE = `usage: npm run <deploy|diff|destroy|output> -- [destination-or-stack-glob ...] [--auto-approve]`;
+const OUTDIR = "cdktf.out";
+const PROJECT_ROOT = resolve(__dirname, "..");
 
-/** Runs the project's cdktf CLI, showing its output live and keeping a copy to look for retryable errors. */
-const cdktf: CdktfRunner = {
-  run: (args) =>
-    new Promise((resolve) => {
-      console.log(`\n$ cdktf ${args.join(" ")}`);
-      const child = spawn(join("node_modules", ".bin", "cdktf"), args, {
-        stdio: ["inherit", "pipe", "pipe"],
-        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
-      });
-      let output = "";
-      child.stdout.on("data", (chunk: Buffer) => (process.stdout.write(chunk), (output += chunk.toString())));
-      child.stderr.on("data", (chunk: Buffer) => (process.stderr.write(chunk), (output += chunk.toString())));
-      child.on("close", (code) => resolve({ code: code ?? 1, output }));
-    }),
-};
-
-async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  if (!WORKFLOW_COMMANDS.includes(command as WorkflowCommand)) throw new WorkflowError(USAGE);
-  const autoApprove = rest.includes("--auto-approve");
-  const patterns = rest.filter((a) => a !== "--auto-approve");
-  const targets = selectTargets(resolveTargets(loadConfig()), patterns);
-  await runWorkflow(command as WorkflowCommand, targets, cdktf, {
-    autoApprove,
-    retry: DEFAULT_RETRY,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-    log: (line) => console.log(line),
-  });
-}
-
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (!(error instanceof ConfigError || error instanceof WorkflowError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
+/** `npm run <deploy|diff|destroy|output> -- [patterns] [flags]`: see tools/operations/workflow.ts. */
+runScript(async () => {
+  const started = Date.now();
+  const args = parseWorkflowArgs(process.argv.slice(2));
+  const config = loadConfig();
+  const selections = selectStacks(resolveTargets(config), args.patterns);
+  const log = (line: string) => console.log(line);
+  const release = acquireWorkflowLock(`${OUTDIR}.lock`, args.command, log);
+  try {
+    const synth = synthesizeApp(config, OUTDIR);
+    log(`Synthesized ${synth.stacks.length} stacks into ${OUTDIR}`);
+    const mirror = providersFromMirror();
+    if (mirror && !args.skipProviderLock) log("Providers come from a filesystem mirror: cdktf runs with --skip-provider-lock.");
+    const interactive = !args.autoApprove && (args.command === "deploy" || args.command === "destroy");
+    const outcomes = await runWorkflow(args.command, selections, cdktfRunner({ projectRoot: PROJECT_ROOT, interactive }), {
+      ...args,
+      skipProviderLock: args.skipProviderLock || mirror,
+      retry: DEFAULT_RETRY,
+      state: stateReader(config.backend, OUTDIR),
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+      log,
+    });
+    const count = (status: string) => outcomes.filter((o) => o.status === status).length;
+    const failed = count("failed") + count("refused");
+    log(
+      `${args.command}: ${count("done")} done, ${count("failed")} failed, ${count("refused")} refused, ${count("skipped")} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return failed > 0 ? 1 : 0;
+  } finally {
+    release();
+  }
 });

@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { fromIni } from "@aws-sdk/credential-providers";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import type { DeploymentTarget } from "../../lib/targets";
 
@@ -16,9 +16,10 @@ export class VerifyError extends Error {
   }
 }
 
-/** The source credentials: the configured profile, or the default chain. Tests inject their own. */
+/** The source credentials: the configured profile, or the standard chain (environment, SSO, files, instance role). Tests inject their own. */
 export type SourceCredentials = (target: DeploymentTarget) => AwsCredentialIdentityProvider;
-export const profileCredentials: SourceCredentials = (target) => fromIni({ profile: target.source.profile });
+export const profileCredentials: SourceCredentials = (target) =>
+  fromNodeProviderChain(target.source.profile ? { profile: target.source.profile } : {});
 
 /** Turns what the SDK throws into what to do about it. */
 function explain(error: unknown, target: DeploymentTarget): VerifyError {
