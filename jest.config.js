@@ -14,7 +14,7 @@ module.exports = {
       ...common,
       displayName: "unit",
       testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
-      testPathIgnorePatterns: ["<rootDir>/__tests__/terraform/"],
+      testPathIgnorePatterns: ["<rootDir>/__tests__/terraform/", "<rootDir>/__tests__/e2e/"],
     },
     {
       // Runs the real Terraform CLI and AWS provider: see __tests__/terraform/.
@@ -22,6 +22,12 @@ module.exports = {
       displayName: "terraform",
       testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"],
       globalSetup: "<rootDir>/__tests__/terraform/global-setup.ts",
+    },
+    {
+      // The real workflow, cdktf CLI, Terraform and provider against the AWS double: see __tests__/e2e/.
+      ...common,
+      displayName: "e2e",
+      testMatch: ["<rootDir>/__tests__/e2e/**/*.test.ts"],
     },
   ],
 };

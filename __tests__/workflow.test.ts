@@ -97,6 +97,7 @@ describe("parseWorkflowArgs", () => {
         "--concurrency",
         "2",
         "--skip-provider-lock",
+        "--assume-role-wait=30",
       ]),
     ).toEqual({
       command: "deploy",
@@ -105,6 +106,7 @@ describe("parseWorkflowArgs", () => {
       concurrency: 2,
       skipProviderLock: true,
       cdktfFlags: ["--parallelism", "3", "--no-color", "--var=a=b"],
+      retry: { initialDelayMs: 5_000, maxDelayMs: 30_000, maxTotalDelayMs: 30_000 },
     });
   });
 

@@ -5,7 +5,7 @@ import { resolveTargets, selectStacks } from "../lib/targets";
 import { cdktfRunner, providersFromMirror } from "../tools/operations/cdktf";
 import { acquireWorkflowLock } from "../tools/operations/lock";
 import { stateReader } from "../tools/operations/state";
-import { DEFAULT_RETRY, parseWorkflowArgs, runWorkflow } from "../tools/operations/workflow";
+import { parseWorkflowArgs, runWorkflow } from "../tools/operations/workflow";
 import { runScript } from "./entry";
 
 const OUTDIR = "cdktf.out";
@@ -28,7 +28,6 @@ runScript(async () => {
     const outcomes = await runWorkflow(args.command, selections, cdktfRunner({ projectRoot: PROJECT_ROOT, interactive }), {
       ...args,
       skipProviderLock: args.skipProviderLock || mirror,
-      retry: DEFAULT_RETRY,
       state: stateReader(config.backend, OUTDIR),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       log,

@@ -57,10 +57,11 @@ export interface WorkflowArgs {
   readonly skipProviderLock: boolean;
   /** Other cdktf flags, passed through as given. */
   readonly cdktfFlags: readonly string[];
+  /** How long to wait for a new role to become assumable. @default DEFAULT_RETRY */
+  readonly retry: RetryPolicy;
 }
 
 export interface WorkflowOptions extends Omit<WorkflowArgs, "command" | "patterns"> {
-  readonly retry: RetryPolicy;
   readonly state: StateReader;
   readonly sleep: (ms: number) => Promise<void>;
   readonly log: (line: string) => void;
@@ -74,7 +75,7 @@ export class WorkflowError extends Error {
 }
 
 export const USAGE = [
-  "usage: npm run <deploy|diff|destroy|output> -- [destination-or-stack-glob ...] [--auto-approve] [--concurrency N] [cdktf flags]",
+  "usage: npm run <deploy|diff|destroy|output> -- [destination-or-stack-glob ...] [--auto-approve] [--concurrency N] [--assume-role-wait SECONDS] [cdktf flags]",
   "  A destination name selects both of its stacks; <destination>-iam or <destination>-ec2 selects one.",
   "  cdktf flags (--parallelism N, --skip-provider-lock, --var k=v, --no-color...) are passed to cdktf.",
 ].join("\n");
@@ -97,6 +98,13 @@ export function parseWorkflowArgs(argv: readonly string[]): WorkflowArgs {
   let autoApprove = false;
   let skipProviderLock = false;
   let concurrency = DEFAULT_CONCURRENCY;
+  let retry = DEFAULT_RETRY;
+  const whole = (flag: string, value: string | undefined, min: number) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new WorkflowError(`${flag} takes a whole number of at least ${min}; got ${value ?? "nothing"}.\n${USAGE}`);
+    return n;
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const [flag, inline] = arg.split(/=(.*)/s, 2);
@@ -104,18 +112,15 @@ export function parseWorkflowArgs(argv: readonly string[]): WorkflowArgs {
     else if (MANAGED_FLAGS.has(flag)) throw new WorkflowError(`${flag} is set by the workflow itself.\n${USAGE}`);
     else if (flag === "--auto-approve") autoApprove = true;
     else if (flag === "--skip-provider-lock") skipProviderLock = true;
-    else if (flag === "--concurrency") {
-      const value = inline ?? rest[++i];
-      concurrency = Number(value);
-      if (!Number.isInteger(concurrency) || concurrency < 1)
-        throw new WorkflowError(`--concurrency takes a whole number of at least 1; got ${value ?? "nothing"}.\n${USAGE}`);
-    } else if (CDKTF_VALUE_FLAGS.has(flag) && inline === undefined) {
+    else if (flag === "--concurrency") concurrency = whole(flag, inline ?? rest[++i], 1);
+    else if (flag === "--assume-role-wait") retry = { ...DEFAULT_RETRY, maxTotalDelayMs: whole(flag, inline ?? rest[++i], 0) * 1000 };
+    else if (CDKTF_VALUE_FLAGS.has(flag) && inline === undefined) {
       const value = rest[++i];
       if (value === undefined) throw new WorkflowError(`${flag} takes a value.\n${USAGE}`);
       cdktfFlags.push(arg, value);
     } else cdktfFlags.push(arg);
   }
-  return { command: command as WorkflowCommand, patterns, autoApprove, concurrency, skipProviderLock, cdktfFlags };
+  return { command: command as WorkflowCommand, patterns, autoApprove, concurrency, skipProviderLock, cdktfFlags, retry };
 }
 
 /**

@@ -1,0 +1,177 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CallRecord } from "../../tools/aws-double/server";
+import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace, type RunResult } from "../../tools/proof/e2e";
+import { E2E_TIMEOUT_MS, unexpectedCalls } from "./support";
+
+const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Record<string, unknown>;
+const SESSION = "arn:aws:sts::222222222222:assumed-role/cdktf-assume-role-ec2/cdktf-assume-role";
+let ws: Workspace;
+let mark = 0;
+/** The calls since the last `since()`. */
+const since = (): CallRecord[] => {
+  const calls = ws.double.calls.slice(mark);
+  mark = ws.double.calls.length;
+  return calls;
+};
+const actions = (calls: readonly CallRecord[]) => calls.map((c) => `${c.service}:${c.action}`);
+const expectOk = (result: RunResult) => expect({ code: result.code, tail: result.output.split("\n").slice(-15) }).toMatchObject({ code: 0 });
+
+beforeAll(async () => {
+  ws = await Workspace.open("e2e/example", example, { profiles: [...TUTORIAL_PROFILES] });
+});
+afterAll(() => ws.close());
+
+describe("the example config, end to end: real workflow, cdktf CLI, Terraform and provider against the AWS double", () => {
+  it(
+    "diff before anything is deployed plans the IAM stack and says in one line why the EC2 stack cannot be planned",
+    async () => {
+      const result = await ws.run("diff");
+      expect(result.output).toContain(
+        "destination-ec2: skipped: not planned: destination-iam is not deployed yet, so there is no role to plan with (npm run deploy -- destination deploys both)",
+      );
+      expect(result.output).not.toContain("Unable to find remote state");
+      since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "deploys both stacks: the role in the destination, policy and group in the source, the instance through the assumed role, with no public IP",
+    async () => {
+      // WHEN
+      const result = await ws.run("deploy", ["--auto-approve"]);
+      // THEN
+      expectOk(result);
+      expect(result.output).toMatch(/destination-iam: deployed in [\d.]+ s\ndestination-ec2: deploy started/);
+      const calls = since();
+      expect(unexpectedCalls(calls)).toEqual([]);
+      expect(ws.double.inventory().iam).toEqual({
+        "111111111111": [
+          "arn:aws:iam::111111111111:policy/cdktf-assume-role-ec2-assume-destination",
+          "arn:aws:iam::111111111111:group/cdktf-assume-role-ec2-destination-assumers",
+        ],
+        "222222222222": ["arn:aws:iam::222222222222:role/cdktf-assume-role-ec2"],
+      });
+      const [instance] = ws.double.ec2.instances();
+      expect(ws.double.ec2.instances()).toHaveLength(1);
+      expect(instance).toMatchObject({
+        accountId: "222222222222",
+        region: "us-east-2",
+        instanceType: "t3.micro",
+        publicIp: undefined,
+        state: "running",
+      });
+      expect(instance.metadata.httpTokens).toBe("required");
+      expect(instance.rootVolume).toMatchObject({ encrypted: true, type: "gp3" });
+      expect(instance.tags).toEqual({ Name: "cdktf-assume-role-destination", Project: "cdktf-assume-role", ManagedBy: "cdktf" });
+      // Every EC2 call was made by the assumed-role session, in the destination account.
+      expect([...new Set(calls.filter((c) => c.service === "ec2").map((c) => c.caller))]).toEqual([SESSION]);
+      const launch = calls.find((c) => c.action === "RunInstances");
+      expect(launch?.params["NetworkInterface.1.AssociatePublicIpAddress"]).toBe("false");
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "deploys again with nothing to change, without re-initializing or re-locking providers, and creates nothing twice",
+    async () => {
+      const result = await ws.run("deploy", ["--auto-approve"]);
+      expectOk(result);
+      expect(result.output.match(/No changes\. Your infrastructure matches the configuration\./g)).toHaveLength(2);
+      expect(result.output).not.toMatch(/Installing hashicorp\/aws|providers lock/);
+      expect(result.output).toContain("- Reusing previous version of hashicorp/aws from the dependency lock file");
+      expect(actions(since()).filter((a) => /RunInstances|TerminateInstances|Create/.test(a))).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "diff shows no changes for both stacks",
+    async () => {
+      const result = await ws.run("diff");
+      expectOk(result);
+      expect(result.output).toMatch(/destination-iam\s+No changes/);
+      expect(result.output).toMatch(/destination-ec2\s+No changes/);
+      since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "updates a tag in place: same instance, new tag, every call authorized",
+    async () => {
+      // GIVEN a changed tag
+      const before = ws.double.ec2.instances()[0].id;
+      ws.writeConfig({ ...example, tags: { ManagedBy: "cdktf", CostCenter: "platform" } });
+      // WHEN
+      const result = await ws.run("deploy", ["--auto-approve"]);
+      // THEN
+      expectOk(result);
+      const calls = since();
+      expect(unexpectedCalls(calls)).toEqual([]);
+      expect(actions(calls)).toContain("ec2:CreateTags");
+      expect(actions(calls)).not.toContain("ec2:RunInstances");
+      const [instance] = ws.double.ec2.instances();
+      expect(instance.id).toBe(before);
+      expect(instance.tags.CostCenter).toBe("platform");
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "verify assumes the role with the source profile and prints the assumed identity",
+    async () => {
+      const result = await ws.run("verify", ["destination"]);
+      expectOk(result);
+      expect(result.output).toContain("Account 222222222222");
+      expect(result.output).toContain("arn:aws:sts::222222222222:assumed-role/cdktf-assume-role-ec2/cdktf-assume-role-verify");
+      since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "output prints both stacks' outputs",
+    async () => {
+      const result = await ws.run("output");
+      expectOk(result);
+      expect(result.output).toContain("role_arn = arn:aws:iam::222222222222:role/cdktf-assume-role-ec2");
+      expect(result.output).toMatch(/instance_id = i-/);
+      since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "refuses to destroy the IAM stack alone while the instance exists, and destroys only the EC2 stack when asked",
+    async () => {
+      const refused = await ws.run("destroy", ["destination-iam", "--auto-approve"]);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain("destination-iam: refused: destination-ec2 still holds 1 resource(s)");
+      expect(actions(since())).toEqual([]);
+
+      const ec2Only = await ws.run("destroy", ["destination-ec2", "--auto-approve"]);
+      expectOk(ec2Only);
+      expect(ws.double.inventory().ec2["222222222222"]).toEqual([]);
+      expect(ws.double.inventory().iam["222222222222"]).toEqual(["arn:aws:iam::222222222222:role/cdktf-assume-role-ec2"]);
+      since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "destroys the rest: the double holds nothing afterwards",
+    async () => {
+      const result = await ws.run("destroy", ["--auto-approve"]);
+      expectOk(result);
+      expect(unexpectedCalls(since())).toEqual([]);
+      expect(ws.double.inventory()).toEqual({
+        sts: {},
+        iam: { "111111111111": [], "222222222222": [] },
+        ec2: { "222222222222": [] },
+      });
+    },
+    E2E_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,16 @@
+import type { CallRecord } from "../../tools/aws-double/server";
+
+/** A deploy through cdktf, Terraform and the provider takes tens of seconds. */
+export const E2E_TIMEOUT_MS = 240_000;
+
+/**
+ * Calls that failed or were denied, except the one AWS itself refuses on
+ * every run: the provider's aws_ami data source asks GetInstanceUefiData
+ * with an image ID, and reads on after AWS's malformed-ID error.
+ */
+export function unexpectedCalls(calls: readonly CallRecord[]): string[] {
+  return calls
+    .filter((c) => c.status !== 200 || c.authorizations.some((a) => !a.allowed))
+    .filter((c) => !(c.action === "GetInstanceUefiData" && c.error === "InvalidInstanceID.Malformed"))
+    .map((c) => `${c.service}:${c.action} by ${c.caller ?? "unknown"}: ${c.error ?? "denied"}`);
+}

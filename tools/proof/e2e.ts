@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { AwsDouble, type AwsDoubleOptions } from "../aws-double/server";
+
+/**
+ * The end-to-end layer's workspace: a folder with its own config, state and
+ * `cdktf.out`, an AWS double with the accounts' profiles, and the project's
+ * real entry points (the workflow, verify), the real cdktf CLI, Terraform and
+ * provider run against it. Nothing in the synthesized stacks is changed: the
+ * double is reached through AWS_ENDPOINT_URL and a credentials file.
+ */
+
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+type Json = Record<string, unknown>;
+export type Script = "deploy" | "diff" | "destroy" | "output" | "verify";
+
+const ENTRY_POINTS: Record<Script, string[]> = {
+  deploy: ["scripts/workflow.ts", "deploy"],
+  diff: ["scripts/workflow.ts", "diff"],
+  destroy: ["scripts/workflow.ts", "destroy"],
+  output: ["scripts/workflow.ts", "output"],
+  verify: ["scripts/verify.ts"],
+};
+
+export interface RunResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+export interface RunOptions {
+  /** Called with each line as it arrives. */
+  readonly onLine?: (line: string, kill: () => void) => void;
+}
+
+export class Workspace {
+  private constructor(
+    readonly dir: string,
+    readonly double: AwsDouble,
+    readonly env: Readonly<Record<string, string>>,
+  ) {}
+
+  /**
+   * A fresh workspace under `.terraform-work/<name>` (inside the project, so
+   * Node finds its packages) with `config` and a double serving `double`.
+   */
+  static async open(name: string, config: Json, double: AwsDoubleOptions): Promise<Workspace> {
+    const dir = resolve(PROJECT_ROOT, ".terraform-work", name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, "aws"), { recursive: true });
+    const started = await AwsDouble.start(double);
+    const cdktfJson = {
+      language: "typescript",
+      app: `node --import tsx ${join(PROJECT_ROOT, "main.ts")}`,
+      sendCrashReports: "false",
+      terraformProviders: [],
+      terraformModules: [],
+      context: {},
+    };
+    writeFileSync(join(dir, "cdktf.json"), JSON.stringify(cdktfJson, null, 2));
+    const env = { ...started.writeProfiles(join(dir, "aws")), ASSUME_ROLE_CONFIG: join(dir, "config.json") };
+    const workspace = new Workspace(dir, started, env);
+    workspace.writeConfig(config);
+    return workspace;
+  }
+
+  writeConfig(config: Json): void {
+    writeFileSync(join(this.dir, "config.json"), JSON.stringify(config, null, 2));
+  }
+
+  /** Runs what `npm run <script> -- <args>` runs, in the workspace, against the double. */
+  run(script: Script, args: readonly string[] = [], options: RunOptions = {}): Promise<RunResult> {
+    return new Promise((done) => {
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", join(PROJECT_ROOT, ENTRY_POINTS[script][0]), ...ENTRY_POINTS[script].slice(1), ...args],
+        {
+          cwd: this.dir,
+          env: { ...process.env, ...this.env },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        },
+      );
+      // The whole group: the workflow, cdktf and Terraform, as a Ctrl-C or a lost CI runner would end them.
+      const kill = () => child.pid !== undefined && process.kill(-child.pid, "SIGKILL");
+      let output = "";
+      let pending = "";
+      const take = (chunk: Buffer) => {
+        output += chunk.toString();
+        const lines = (pending + chunk.toString()).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) options.onLine?.(line, kill);
+      };
+      child.stdout.on("data", take);
+      child.stderr.on("data", take);
+      child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), output }));
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.double.stop();
+  }
+}
+
+/** The tutorial's two profiles, administrators of their accounts. */
+export const TUTORIAL_PROFILES = [
+  { profile: "source", accountId: "111111111111" },
+  { profile: "destination", accountId: "222222222222" },
+] as const;
