@@ -275,4 +275,9 @@ describe("isAssumeRoleNotReady", () => {
     expect(isAssumeRoleNotReady(NOT_READY)).toBe(true);
     expect(isAssumeRoleNotReady("Error: creating EC2 Instance: UnauthorizedOperation")).toBe(false);
   });
+
+  it("reads through Terraform's line wrapping", () => {
+    expect(isAssumeRoleNotReady("IAM Role (arn:aws:iam::222222222222:role/x) cannot be\n                 assumed.")).toBe(true);
+    expect(isAssumeRoleNotReady("User: arn:aws:iam::111111111111:user/ci is not authorized to\n  perform: sts:AssumeRole on resource")).toBe(true);
+  });
 });

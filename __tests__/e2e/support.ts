@@ -14,3 +14,8 @@ export function unexpectedCalls(calls: readonly CallRecord[]): string[] {
     .filter((c) => !(c.action === "GetInstanceUefiData" && c.error === "InvalidInstanceID.Malformed"))
     .map((c) => `${c.service}:${c.action} by ${c.caller ?? "unknown"}: ${c.error ?? "denied"}`);
 }
+
+/** A run's output as one line: Terraform wraps long diagnostics and the workflow labels each line with its stack. */
+export function folded(output: string): string {
+  return output.replace(/\n[\w-]+-(?:iam|ec2) {2}/g, " ").replace(/\s+/g, " ");
+}

@@ -133,8 +133,10 @@ const ASSUME_ROLE_NOT_READY = [
   /not authorized to perform: sts:AssumeRole/i,
 ];
 
+/** Terraform wraps long diagnostics, so the output is read with its whitespace folded. */
 export function isAssumeRoleNotReady(output: string): boolean {
-  return ASSUME_ROLE_NOT_READY.some((pattern) => pattern.test(output));
+  const folded = output.replace(/\s+/g, " ");
+  return ASSUME_ROLE_NOT_READY.some((pattern) => pattern.test(folded));
 }
 
 /** How one stack fared. */

@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace } from "../../tools/proof/e2e";
+import { E2E_TIMEOUT_MS, folded, unexpectedCalls } from "./support";
+
+type Json = Record<string, unknown>;
+const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Json;
+const withRole = (role: Json): Json => ({ ...example, role: { ...(example.role as Json), ...role } });
+const denials = (ws: Workspace, action: string) => ws.double.calls.filter((c) => c.action === action && c.error === "AccessDenied");
+
+describe("end to end, what must not work does not", () => {
+  it(
+    "a wrong external ID: the EC2 deploy is denied by the trust policy and the retry gives up within its bound",
+    async () => {
+      // GIVEN the IAM stack deployed with the example's external ID
+      const ws = await Workspace.open("e2e/wrong-external-id", example, { profiles: [...TUTORIAL_PROFILES] });
+      try {
+        expect((await ws.run("deploy", ["destination-iam", "--auto-approve"])).code).toBe(0);
+        // WHEN the EC2 stack's provider sends another one
+        ws.writeConfig(withRole({ externalId: "not-the-external-id" }));
+        const started = Date.now();
+        const result = await ws.run("deploy", ["destination-ec2", "--auto-approve", "--assume-role-wait", "5"]);
+        // THEN
+        expect(result.code).toBe(1);
+        expect(folded(result.output)).toContain(
+          "is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/cdktf-assume-role-ec2",
+        );
+        expect(result.output).toMatch(/destination-ec2: failed: the role still cannot be assumed after 2 attempts over 5 s/);
+        expect(Date.now() - started).toBeLessThan(60_000);
+        expect(denials(ws, "AssumeRole").length).toBeGreaterThanOrEqual(2);
+        expect(ws.double.ec2.instances()).toEqual([]);
+      } finally {
+        await ws.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "a source principal outside the trust: only the named role may assume it, so the source administrator is denied",
+    async () => {
+      const ws = await Workspace.open("e2e/outside-trust", withRole({ trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci-deployer"] }), {
+        profiles: [...TUTORIAL_PROFILES],
+      });
+      try {
+        const result = await ws.run("deploy", ["--auto-approve", "--assume-role-wait", "0"]);
+        expect(result.code).toBe(1);
+        expect(folded(result.output)).toContain("User: arn:aws:iam::111111111111:user/source-admin is not authorized to perform: sts:AssumeRole");
+        expect(denials(ws, "AssumeRole").every((c) => c.caller === "arn:aws:iam::111111111111:user/source-admin")).toBe(true);
+        expect(ws.double.ec2.instances()).toEqual([]);
+      } finally {
+        await ws.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "a destination profile in the wrong account: the postcondition stops the plan and nothing is created anywhere",
+    async () => {
+      const ws = await Workspace.open("e2e/wrong-account", example, {
+        profiles: [TUTORIAL_PROFILES[0], { profile: "destination", accountId: "333333333333" }],
+      });
+      try {
+        const result = await ws.run("deploy", ["--auto-approve"]);
+        expect(result.code).toBe(1);
+        expect(folded(result.output)).toContain("The destination credentials belong to account 333333333333");
+        expect(result.output).toContain("destination-ec2: skipped: destination-iam did not deploy");
+        expect(Object.values(ws.double.inventory().iam).flat()).toEqual([]);
+        expect(ws.double.calls.filter((c) => /^(Create|Put|Attach|Run)/.test(c.action))).toEqual([]);
+      } finally {
+        await ws.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
+
+describe("end to end, runs converge", () => {
+  it(
+    "IAM's eventual consistency: the new role refuses AssumeRole for a while, the EC2 deploy is retried and succeeds",
+    async () => {
+      const ws = await Workspace.open("e2e/eventual-consistency", example, { profiles: [...TUTORIAL_PROFILES], roleConsistencyDelayMs: 12_000 });
+      try {
+        const result = await ws.run("deploy", ["--auto-approve"]);
+        expect(result.code).toBe(0);
+        expect(result.output).toContain("destination-ec2: the role cannot be assumed yet (IAM is eventually consistent); attempt 2 in 5 s");
+        expect(denials(ws, "AssumeRole").length).toBeGreaterThanOrEqual(1);
+        expect(ws.double.ec2.instances()).toHaveLength(1);
+        expect((await ws.run("destroy", ["--auto-approve"])).code).toBe(0);
+      } finally {
+        await ws.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "a deploy killed after the IAM stack, run again, finishes with nothing created twice; a second deploy at once is stopped",
+    async () => {
+      const ws = await Workspace.open("e2e/interrupted", example, { profiles: [...TUTORIAL_PROFILES] });
+      try {
+        // GIVEN a deploy killed (with cdktf and Terraform) as soon as the IAM stack is deployed
+        const killed = await ws.run("deploy", ["--auto-approve"], {
+          onLine: (line, kill) => line.startsWith("destination-iam: deployed") && kill(),
+        });
+        expect(killed.code).not.toBe(0);
+        expect(ws.double.ec2.instances()).toEqual([]);
+
+        // WHEN it runs again, and a second deploy starts while it runs
+        let second: Promise<{ code: number; output: string }> | undefined;
+        const resumed = await ws.run("deploy", ["--auto-approve"], {
+          onLine: (line) => {
+            if (line.startsWith("destination-iam: deploy started") && !second) second = ws.run("deploy", ["--auto-approve"]);
+          },
+        });
+
+        // THEN the first finishes the job, the second stops at once with a clear message, and nothing exists twice
+        expect(resumed.code).toBe(0);
+        expect(resumed.output).toContain("Taking over the lock of a workflow that no longer runs");
+        const concurrent = await second;
+        expect(concurrent?.code).toBe(1);
+        expect(concurrent?.output).toMatch(
+          /Another workflow is running here \(npm run deploy, pid \d+, since .*\): wait for it to finish\. Nothing was changed\./,
+        );
+        expect(ws.double.calls.filter((c) => c.action === "CreateRole" && c.status === 200)).toHaveLength(1);
+        expect(ws.double.calls.filter((c) => c.action === "RunInstances" && c.status === 200)).toHaveLength(1);
+        expect(unexpectedCalls(ws.double.calls)).toEqual([]);
+        expect((await ws.run("destroy", ["--auto-approve"])).code).toBe(0);
+        expect(Object.values(ws.double.inventory().ec2).flat()).toEqual([]);
+      } finally {
+        await ws.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
