@@ -23,8 +23,9 @@ interface Role {
   tags: Record<string, string>;
   readonly inline: Map<string, string>;
   readonly attached: Set<string>;
-  /** AssumeRole is refused before this time. */
+  /** AssumeRole is refused before this time, and for this many more calls. */
   readonly assumableAt: number;
+  refusalsLeft: number;
 }
 
 interface PolicyVersion {
@@ -97,9 +98,16 @@ const AWS_MANAGED: Record<string, Json> = {
 const IAM_PATH = /^\/([\x21-\x7e]{1,510}\/)?$/;
 const IAM_NAME = /^[\w+=,.@-]+$/;
 
-export interface IamOptions {
-  /** How long a new role refuses AssumeRole, as IAM's eventual consistency does. @default 0 */
-  readonly roleConsistencyDelayMs?: number;
+/**
+ * How a new role refuses AssumeRole, as IAM's eventual consistency does:
+ * for a time (as in AWS), or for its first calls (the same, deterministic,
+ * for tests whose timing varies with load).
+ */
+export interface RoleConsistency {
+  /** @default 0 */
+  readonly delayMs?: number;
+  /** @default 0 */
+  readonly refusals?: number;
 }
 
 /** IAM for every account of the double. */
@@ -108,14 +116,12 @@ export class IamService implements Service {
   readonly protocol = awsQuery("https://iam.amazonaws.com/doc/2010-05-08/");
   private readonly accounts = new Map<string, Account>();
   readonly handlers: Readonly<Record<string, Handler>>;
-  roleConsistencyDelayMs: number;
 
   constructor(
     private readonly credentials: CredentialStore,
     readonly partition: string,
-    options: IamOptions = {},
+    private readonly consistency: RoleConsistency = {},
   ) {
-    this.roleConsistencyDelayMs = options.roleConsistencyDelayMs ?? 0;
     this.handlers = this.buildHandlers();
   }
 
@@ -157,12 +163,24 @@ export class IamService implements Service {
   }
 
   /** A role by ARN, for STS. */
-  findRole(
-    arn: string,
-  ): (Pick<Role, "name" | "arn" | "id" | "trustPolicy" | "maxSessionDuration" | "assumableAt"> & { accountId: string }) | undefined {
-    const accountId = arn.split(":")[4];
-    const role = [...(this.accounts.get(accountId)?.roles.values() ?? [])].find((r) => r.arn === arn);
-    return role && { ...role, accountId, trustPolicy: role.trustPolicy, maxSessionDuration: role.maxSessionDuration };
+  findRole(arn: string): (Pick<Role, "name" | "arn" | "id" | "trustPolicy" | "maxSessionDuration"> & { accountId: string }) | undefined {
+    const role = this.roleByArn(arn);
+    return role && { ...role, accountId: arn.split(":")[4] };
+  }
+
+  private roleByArn(arn: string): Role | undefined {
+    return [...(this.accounts.get(arn.split(":")[4])?.roles.values() ?? [])].find((r) => r.arn === arn);
+  }
+
+  /** Whether a role has propagated far enough to be assumed; each refusal counts down. */
+  propagated(arn: string, now: Date): boolean {
+    const role = this.roleByArn(arn);
+    if (!role || now.getTime() < role.assumableAt) return false;
+    if (role.refusalsLeft > 0) {
+      role.refusalsLeft -= 1;
+      return false;
+    }
+    return true;
   }
 
   /** Identity policies and boundary of a caller: its user's or its role's, groups included. */
@@ -350,7 +368,8 @@ export class IamService implements Service {
           tags,
           inline: new Map(),
           attached: new Set(),
-          assumableAt: c.now.getTime() + this.roleConsistencyDelayMs,
+          assumableAt: c.now.getTime() + (this.consistency.delayMs ?? 0),
+          refusalsLeft: this.consistency.refusals ?? 0,
         };
         account.roles.set(roleName, role);
         return { Role: roleXml(role) };

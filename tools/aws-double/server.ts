@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Authorizer, type Authorization, type Json } from "./authorizer";
 import { Ec2Service } from "./ec2";
-import { IamService } from "./iam";
+import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
 import { AwsError, QueryParams } from "./protocol";
 import type { CallContext, Service } from "./service";
@@ -57,8 +57,8 @@ export interface AwsDoubleOptions {
   readonly profiles: readonly ProfileSpec[];
   /** @default "aws" */
   readonly partition?: string;
-  /** How long a new role refuses AssumeRole (IAM's eventual consistency). @default 0 */
-  readonly roleConsistencyDelayMs?: number;
+  /** How a new role refuses AssumeRole (IAM's eventual consistency). @default - assumable at once */
+  readonly roleConsistency?: RoleConsistency;
 }
 
 const SCOPE = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -76,7 +76,7 @@ export class AwsDouble {
 
   private constructor(options: AwsDoubleOptions) {
     const partition = options.partition ?? "aws";
-    this.iam = new IamService(this.credentials, partition, { roleConsistencyDelayMs: options.roleConsistencyDelayMs });
+    this.iam = new IamService(this.credentials, partition, options.roleConsistency);
     this.ec2 = new Ec2Service(partition);
     const sts = new StsService(this.credentials, this.iam);
     this.services = { sts, iam: this.iam, ec2: this.ec2 };
@@ -116,11 +116,6 @@ export class AwsDouble {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  /** How long new roles refuse AssumeRole from now on. */
-  set roleConsistencyDelayMs(ms: number) {
-    this.iam.roleConsistencyDelayMs = ms;
   }
 
   /**

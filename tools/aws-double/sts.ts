@@ -49,7 +49,7 @@ export class StsService implements Service {
 
     const role = this.iam.findRole(roleArn);
     // AWS answers a role that does not exist, or does not exist yet everywhere, exactly like a refusal.
-    if (!role || c.now.getTime() < role.assumableAt) throw denied();
+    if (!role) throw denied();
     const context = {
       "sts:RoleSessionName": sessionName,
       ...(externalId !== undefined ? { "sts:ExternalId": externalId } : {}),
@@ -71,6 +71,7 @@ export class StsService implements Service {
         throw error;
       }
     }
+    if (!this.iam.propagated(roleArn, c.now)) throw denied();
 
     const duration = c.params.int("DurationSeconds") ?? 3600;
     if (duration < 900 || duration > role.maxSessionDuration) {
