@@ -43,7 +43,7 @@ export interface CallRecord {
 export interface ProfileSpec {
   readonly profile: string;
   readonly accountId: string;
-  /** @default `<profile>-admin` */
+  /** @default `<profile>-admin`, or `<profile>-user` without admin rights */
   readonly userName?: string;
   /** Attach AdministratorAccess, as the tutorial's profiles have. @default true */
   readonly admin?: boolean;
@@ -86,7 +86,7 @@ export class AwsDouble {
         spec.profile,
         {
           accountId: spec.accountId,
-          ...this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-admin`, {
+          ...this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-${(spec.admin ?? true) ? "admin" : "user"}`, {
             admin: spec.admin ?? true,
             mfa: spec.mfa,
             policies: spec.policies,

@@ -1,0 +1,121 @@
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AwsDouble } from "../tools/aws-double/server";
+import { QueryParams, toXml } from "../tools/aws-double/protocol";
+
+const TRUST = (principal: string, externalId: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": externalId } } },
+    ],
+  });
+
+let double: AwsDouble;
+
+beforeAll(async () => {
+  double = await AwsDouble.start({
+    profiles: [
+      { profile: "source", accountId: "111111111111" },
+      { profile: "destination", accountId: "222222222222" },
+      { profile: "nobody", accountId: "111111111111", admin: false },
+    ],
+  });
+});
+afterAll(() => double.stop());
+
+const sts = (profile: string) => {
+  const key = double.profiles[profile];
+  return new STSClient({
+    region: "us-east-1",
+    endpoint: double.url,
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+  });
+};
+
+/** A query-protocol call as the SDKs sign it: the double reads the key and service from the credential scope. */
+async function call(profile: string, service: string, body: Record<string, string>): Promise<{ status: number; text: string }> {
+  const key = double.profiles[profile];
+  const response = await fetch(double.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `AWS4-HMAC-SHA256 Credential=${key.accessKeyId}/20261124/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams(body).toString(),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+describe("the AWS double", () => {
+  it("derives the account from the access key, as AWS does", async () => {
+    // WHEN each profile asks who it is, through the real SDK
+    const source = await sts("source").send(new GetCallerIdentityCommand({}));
+    const destination = await sts("destination").send(new GetCallerIdentityCommand({}));
+    // THEN
+    expect([source.Account, source.Arn]).toEqual(["111111111111", "arn:aws:iam::111111111111:user/source-admin"]);
+    expect([destination.Account, destination.Arn]).toEqual(["222222222222", "arn:aws:iam::222222222222:user/destination-admin"]);
+  });
+
+  it("allows a cross-account AssumeRole only when the trust policy and the caller's identity policy both allow it", async () => {
+    // GIVEN a role in the destination that trusts the source account with an external ID
+    const created = await call("destination", "iam", {
+      Action: "CreateRole",
+      RoleName: "cross",
+      AssumeRolePolicyDocument: TRUST("arn:aws:iam::111111111111:root", "ext-1"),
+    });
+    expect(created.status).toBe(200);
+    const assume = (profile: string, ExternalId?: string) =>
+      sts(profile).send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::222222222222:role/cross", RoleSessionName: "test", ExternalId }));
+    // THEN the administrator with the external ID gets a session of the destination account
+    const session = await assume("source", "ext-1");
+    const identity = await new STSClient({
+      region: "us-east-1",
+      endpoint: double.url,
+      credentials: {
+        accessKeyId: session.Credentials!.AccessKeyId!,
+        secretAccessKey: session.Credentials!.SecretAccessKey!,
+        sessionToken: session.Credentials!.SessionToken,
+      },
+    }).send(new GetCallerIdentityCommand({}));
+    expect(identity.Arn).toBe("arn:aws:sts::222222222222:assumed-role/cross/test");
+    // AND it denies without the external ID (trust policy), and a user without an identity policy (two yeses needed)
+    await expect(assume("source")).rejects.toMatchObject({ name: "AccessDenied" });
+    await expect(assume("nobody", "ext-1")).rejects.toMatchObject({ name: "AccessDenied" });
+    const denied = double.calls.filter((c) => c.action === "AssumeRole" && c.error === "AccessDenied").map((c) => c.caller);
+    expect(denied).toEqual(["arn:aws:iam::111111111111:user/source-admin", "arn:aws:iam::111111111111:user/nobody-user"]);
+  });
+
+  it("answers an action it does not implement with an error that names it", async () => {
+    const result = await call("source", "iam", { Action: "CreateLoginProfile", UserName: "x" });
+    expect(result.status).toBe(400);
+    expect(result.text).toContain("<Code>InvalidAction</Code><Message>The AWS double does not implement iam:CreateLoginProfile.</Message>");
+  });
+
+  it("refuses an access key it never issued", async () => {
+    const client = new STSClient({ region: "us-east-1", endpoint: double.url, credentials: { accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" } });
+    await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: "InvalidClientTokenId" });
+  });
+
+  it("denies an EC2 call the caller's policies do not allow, with EC2's error code", async () => {
+    const result = await call("nobody", "ec2", { Action: "DescribeInstances" });
+    expect(result.status).toBe(403);
+    expect(result.text).toContain("<Code>UnauthorizedOperation</Code>");
+  });
+});
+
+describe("the query protocol", () => {
+  it("reads indexed lists and structures", () => {
+    const params = QueryParams.parse(
+      "TagSpecification.1.ResourceType=instance&TagSpecification.1.Tag.2.Key=b&TagSpecification.1.Tag.1.Key=a&MetadataOptions.HttpTokens=required",
+    );
+    const [spec] = params.list("TagSpecification");
+    expect(spec.get("ResourceType")).toBe("instance");
+    expect(spec.list("Tag").map((t) => t.get("Key"))).toEqual(["a", "b"]);
+    expect(params.struct("MetadataOptions").get("HttpTokens")).toBe("required");
+  });
+
+  it("renders lists with the service's item tag and escapes text", () => {
+    expect(toXml({ Tags: [{ Key: "a<b", Value: "1" }] }, "member")).toBe("<Tags><member><Key>a&lt;b</Key><Value>1</Value></member></Tags>");
+    expect(toXml({ groupSet: ["sg-1"] }, "item")).toBe("<groupSet><item>sg-1</item></groupSet>");
+  });
+});
