@@ -162,7 +162,9 @@ const instanceSchema = strict({
     .string()
     .regex(SUBNET_ID, "must be a subnet ID such as subnet-0123456789abcdef0")
     .optional()
-    .describe("Subnet to launch in. Omitted: the default subnet of the default VPC."),
+    .describe(
+      "Subnet to launch in, with its VPC's default security group. Omitted: the default VPC's default subnet in the first zone (by name) that offers the instance type.",
+    ),
   associatePublicIpAddress: z.boolean().default(false).describe("Give the instance a public IP address."),
   detailedMonitoring: z.boolean().default(true).describe("One-minute CloudWatch metrics (billed)."),
   rootVolumeSizeGiB: z.number().int().min(8, "must be at least 8 GiB").max(16384).optional().describe("Root volume size. Omitted: the AMI's size."),

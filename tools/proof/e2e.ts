@@ -71,17 +71,23 @@ export class Workspace {
 
   /** Runs what `npm run <script> -- <args>` runs, in the workspace, against the double. */
   run(script: Script, args: readonly string[] = [], options: RunOptions = {}): Promise<RunResult> {
+    const [entry, ...command] = ENTRY_POINTS[script];
+    return this.spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, entry), ...command, ...args], {}, options);
+  }
+
+  /** Runs the project's cdktf CLI itself in the workspace (to compare with cdktf's own multi-stack deploy). */
+  cdktf(args: readonly string[]): Promise<RunResult> {
+    return this.spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), [...args, "--no-color"], { CI: "1", CHECKPOINT_DISABLE: "1" });
+  }
+
+  private spawn(command: string, args: readonly string[], extraEnv: Readonly<Record<string, string>>, options: RunOptions = {}): Promise<RunResult> {
     return new Promise((done) => {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", join(PROJECT_ROOT, ENTRY_POINTS[script][0]), ...ENTRY_POINTS[script].slice(1), ...args],
-        {
-          cwd: this.dir,
-          env: { ...process.env, ...this.env },
-          stdio: ["ignore", "pipe", "pipe"],
-          detached: true,
-        },
-      );
+      const child = spawn(command, args, {
+        cwd: this.dir,
+        env: { ...process.env, ...this.env, ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      });
       // The whole group: the workflow, cdktf and Terraform, as a Ctrl-C or a lost CI runner would end them.
       const kill = () => child.pid !== undefined && process.kill(-child.pid, "SIGKILL");
       let output = "";
