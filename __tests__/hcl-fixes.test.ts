@@ -44,6 +44,14 @@ describe("HCL synthesis of a stack", () => {
     expect(hcl).not.toMatch(/provider = "/);
   });
 
+  it("renders the same HCL when the same stack is synthesized again", () => {
+    // WHEN the aspect runs a second time on the same constructs
+    const again: string = Testing.synthHcl(stack);
+    // THEN nothing is fixed twice
+    expect(again).toBe(hcl);
+    expect(again).not.toContain("isBlock");
+  });
+
   it("leaves the JSON output unchanged", () => {
     const json = JSON.parse(Testing.synth(stack));
     expect(json.data.aws_caller_identity["source-account"]).toMatchObject({

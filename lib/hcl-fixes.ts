@@ -33,10 +33,16 @@ export function fixHclAttributes(attributes: HclAttributes): void {
  * Terraform 0.12). Touches only the HCL path; JSON output is unchanged.
  *
  * CDKTF does not pass an App's aspects down to its stacks, so each stack adds it.
+ * Aspects run on every synth: each node is wrapped once, so a second synth
+ * of the same app does not apply the fix to its own output.
  */
 export class HclSynthesisFixes implements IAspect {
+  private static readonly fixed = new WeakSet<IConstruct>();
+
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource || node instanceof TerraformDataSource)) return;
+    if (HclSynthesisFixes.fixed.has(node)) return;
+    HclSynthesisFixes.fixed.add(node);
     const render = node.toHclTerraform.bind(node);
     node.toHclTerraform = () => {
       const rendered = render();
