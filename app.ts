@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { App } from "cdktf";
+import { AnnotationMetadataEntryType, App } from "cdktf";
 import type { AppConfig } from "./lib/config";
 import { resolveTargets, type DeploymentTarget } from "./lib/targets";
 import { Ec2Stack } from "./stacks/ec2-stack";
@@ -34,6 +34,18 @@ export interface SynthResult {
   readonly stacks: readonly string[];
   /** Stack folders the previous synth had and this one does not. */
   readonly removed: readonly string[];
+  /** Warnings the stacks recorded, as `<stack>: <message>`. */
+  readonly warnings: readonly string[];
+}
+
+interface Manifest {
+  readonly stacks: Readonly<Record<string, { readonly annotations?: readonly { readonly level: string; readonly message: string }[] }>>;
+}
+
+/** What a synth prints: its warnings, then one summary line. */
+export function synthSummary(result: SynthResult, outdir: string): string[] {
+  const count = result.warnings.length === 1 ? "1 warning" : `${result.warnings.length} warnings`;
+  return [...result.warnings.map((w) => `Warning: ${w}`), `Synthesized ${result.stacks.length} stacks into ${outdir} (${count})`];
 }
 
 const stackFolders = (outdir: string) => (existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : []);
@@ -59,8 +71,11 @@ export function synthesizeApp(config: AppConfig, outdir: string): SynthResult {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  const manifest = JSON.parse(readFileSync(join(staging, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(staging, "manifest.json"), "utf8")) as Manifest;
   const stacks = Object.keys(manifest.stacks);
+  const warnings = Object.entries(manifest.stacks).flatMap(([stack, { annotations = [] }]) =>
+    annotations.filter((a) => a.level === AnnotationMetadataEntryType.WARN).map((a) => `${stack}: ${a.message}`),
+  );
   for (const stack of stacks) {
     for (const file of TERRAFORM_WORKING_FILES) {
       const previous = join(final, "stacks", stack, file);
@@ -72,5 +87,5 @@ export function synthesizeApp(config: AppConfig, outdir: string): SynthResult {
   if (existsSync(final)) renameSync(final, retired);
   renameSync(staging, final);
   rmSync(retired, { recursive: true, force: true });
-  return { outdir: final, stacks, removed };
+  return { outdir: final, stacks, removed, warnings };
 }

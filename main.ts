@@ -1,4 +1,4 @@
-import { synthesizeApp } from "./app";
+import { synthesizeApp, synthSummary } from "./app";
 import { ConfigError, loadConfig, type AppConfig } from "./lib/config";
 
 /** Synthesizes the configured app and returns the exit code. Exported so tests can run it in-process. */
@@ -12,8 +12,10 @@ export function main(): number {
     console.error(error.message);
     return 1;
   }
-  // `cdktf synth` names its output folder in CDKTF_OUTDIR.
-  synthesizeApp(config, process.env.CDKTF_OUTDIR || "cdktf.out");
+  // `cdktf synth` names its output folder in CDKTF_OUTDIR, and prints the stacks' warnings itself.
+  const outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  const result = synthesizeApp(config, outdir);
+  if (!process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS) for (const line of synthSummary(result, outdir)) console.log(line);
   return 0;
 }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { App } from "cdktf";
-import { synthesizeApp } from "../app";
+import { synthesizeApp, synthSummary } from "../app";
 import { loadConfig } from "../lib/config";
 import { config, destinations, synthApp } from "./support/fixtures";
 
@@ -96,7 +96,7 @@ describe("synthesizeApp", () => {
     // WHEN
     const result = synthesizeApp(config(), outdir);
     // THEN
-    expect(result).toEqual({ outdir, stacks: ["destination-ec2", "destination-iam"], removed: ["removed-iam"] });
+    expect(result).toEqual({ outdir, stacks: ["destination-ec2", "destination-iam"], removed: ["removed-iam"], warnings: [] });
     expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["destination-ec2", "destination-iam"]);
     for (const stack of ["destination-iam", "destination-ec2"]) {
       expect(readFileSync(join(outdir, "stacks", stack, ".terraform.lock.hcl"), "utf8")).toBe(`lock of ${stack}`);
@@ -104,6 +104,18 @@ describe("synthesizeApp", () => {
       expect(existsSync(join(outdir, "stacks", stack, "cdk.tf.json"))).toBe(true);
     }
     expect(readdirSync(dirname(outdir))).toEqual(["cdktf.out"]);
+  });
+
+  it("returns the stacks' warnings, and says them before one summary line", () => {
+    // GIVEN a config whose IAM stack warns
+    const outdir = join(mkdtempSync(join(tmpdir(), "synth-")), "cdktf.out");
+    // WHEN
+    const result = synthesizeApp(config({}, { permissions: "ec2-full-access" }), outdir);
+    // THEN
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^destination-iam: role.permissions is ec2-full-access: the role may do anything in EC2/),
+    ]);
+    expect(synthSummary(result, "cdktf.out")).toEqual([`Warning: ${result.warnings[0]}`, "Synthesized 2 stacks into cdktf.out (1 warning)"]);
   });
 
   it("leaves the previous output exactly as it was when synthesis crashes", () => {

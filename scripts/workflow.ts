@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { synthesizeApp } from "../app";
+import { synthesizeApp, synthSummary } from "../app";
 import { loadConfig } from "../lib/config";
 import { resolveTargets, selectStacks } from "../lib/targets";
 import { cdktfRunner, providersFromMirror } from "../tools/operations/cdktf";
@@ -20,8 +20,7 @@ runScript(async () => {
   const log = (line: string) => console.log(line);
   const release = acquireWorkflowLock(`${OUTDIR}.lock`, args.command, log);
   try {
-    const synth = synthesizeApp(config, OUTDIR);
-    log(`Synthesized ${synth.stacks.length} stacks into ${OUTDIR}`);
+    synthSummary(synthesizeApp(config, OUTDIR), OUTDIR).forEach(log);
     const mirror = providersFromMirror();
     if (mirror && !args.skipProviderLock) log("Providers come from a filesystem mirror: cdktf runs with --skip-provider-lock.");
     const interactive = !args.autoApprove && (args.command === "deploy" || args.command === "destroy");
