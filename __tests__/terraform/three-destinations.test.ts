@@ -5,7 +5,7 @@ import { proveConfig, type ProofReport } from "../../tools/proof/proof";
 import { destinations, rawConfig } from "../support/fixtures";
 import { WORK_DIR } from "./global-setup";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
-import { explain, outcomes } from "./proof-assertions";
+import { explain } from "./proof-assertions";
 
 // Per-destination overrides, so the stacks differ in more than their names.
 const config = parseConfig(
@@ -18,10 +18,10 @@ const stacks = resolveTargets(config).flatMap((t) => [t.iamStackName, t.ec2Stack
 let report: ProofReport;
 
 beforeAll(async () => {
-  // Budget: every Terraform command loads the AWS provider schema (~3 s of CPU). The JSON stacks are validated by
-  // `terraform test` itself, which refuses an invalid configuration (broken-stack.test.ts proves it); the
-  // wrong-account negatives are the same postconditions the example config's run proves.
-  report = await proveConfig(config, { workDir: join(WORK_DIR, "three"), install: sharedInstall(), negatives: false, formats: ["hcl"] });
+  // Budget: every Terraform command loads the AWS provider schema (~3 s of CPU). The JSON of a three-destination
+  // config is deployed for real by the end-to-end layer (__tests__/e2e/three-destinations.test.ts); what only this
+  // layer covers is the HCL output, with an arm64 type in another region and named trusted principals.
+  report = await proveConfig(config, { workDir: join(WORK_DIR, "three"), install: sharedInstall(), formats: ["hcl"], rehearse: false });
 }, TERRAFORM_TIMEOUT_MS);
 
 describe("a three-destination config, through Terraform", () => {
@@ -29,12 +29,9 @@ describe("a three-destination config, through Terraform", () => {
     expect(stacks).toHaveLength(6);
   });
 
-  it.each(stacks)("%s is valid as HCL, and its JSON passes validation and the apply rehearsal", (stack) => {
+  it.each(stacks)("%s is valid as HCL", (stack) => {
     const formats = report.validations.filter((v) => v.stack === stack && v.valid).map((v) => v.format);
-    expect({ formats, rehearsal: outcomes(report, stack), problems: explain(report, stack) }).toEqual({
-      formats: ["hcl"],
-      rehearsal: { "apply.tftest.hcl": "as expected" },
-      problems: "",
-    });
+    expect({ formats, problems: explain(report, stack) }).toEqual({ formats: ["hcl"], problems: "" });
+    expect(report.ok).toBe(true);
   });
 });
