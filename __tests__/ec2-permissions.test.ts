@@ -1,7 +1,16 @@
 import { buildScopedEc2Policy, INSTANCE_LIFECYCLE_ACTIONS, type Ec2ScopeProps } from "../lib/ec2-permissions";
 import type { PolicyStatement } from "../lib/policy-document";
 
-const scope: Ec2ScopeProps = { partition: "aws", accountId: "222222222222", regions: ["us-east-2"], instanceTypes: ["t3.micro"], project: "demo" };
+const scope: Ec2ScopeProps = {
+  partition: "aws",
+  accountId: "222222222222",
+  regions: ["us-east-2"],
+  instanceTypes: ["t3.micro"],
+  project: "demo",
+  image: { owner: "099720109477" },
+  publicIp: false,
+  maxVolumeSizeGiB: 30,
+};
 
 function statement(sid: string): PolicyStatement {
   const found = buildScopedEc2Policy(scope).Statement.find((s) => s.Sid === sid);
@@ -12,10 +21,12 @@ function statement(sid: string): PolicyStatement {
 const actionsOf = (s: PolicyStatement) => (typeof s.Action === "string" ? [s.Action] : [...s.Action]);
 
 describe("buildScopedEc2Policy", () => {
-  it("grants only EC2 actions, never a wildcard service or *", () => {
+  it("grants only EC2 actions, named one by one: no wildcard, so DescribeInstanceAttribute is not granted on every instance", () => {
     const actions = buildScopedEc2Policy(scope).Statement.flatMap(actionsOf);
     expect(actions.every((a) => a.startsWith("ec2:"))).toBe(true);
-    expect(actions.filter((a) => a.includes("*"))).toEqual(["ec2:Describe*"]);
+    expect(actions.filter((a) => a.includes("*"))).toEqual([]);
+    expect(statement("ReadEc2").Action).not.toContain("ec2:DescribeInstanceAttribute");
+    expect(statement("ReadProjectInstanceAttributes").Condition?.StringEquals).toMatchObject({ "aws:ResourceTag/Project": "demo" });
   });
 
   it("binds every statement to the configured regions", () => {
@@ -41,15 +52,42 @@ describe("buildScopedEc2Policy", () => {
     });
   });
 
-  it("launches only with encrypted volumes", () => {
-    expect(statement("LaunchWithEncryptedVolumes").Condition).toEqual({
-      StringEquals: { "aws:RequestedRegion": ["us-east-2"] },
+  it("launches only with encrypted gp3 volumes within the size, IOPS and throughput bounds", () => {
+    expect(statement("LaunchWithBoundedEncryptedVolumes").Condition).toEqual({
+      StringEquals: { "aws:RequestedRegion": ["us-east-2"], "ec2:VolumeType": "gp3" },
       Bool: { "ec2:Encrypted": "true" },
+      NumericLessThanEquals: { "ec2:VolumeSize": "30" },
+      NumericLessThanEqualsIfExists: { "ec2:VolumeIops": "3000", "ec2:VolumeThroughput": "125" },
     });
   });
 
-  it("names public images without an account", () => {
-    expect(statement("LaunchIntoNetworkWithImage").Resource).toContain("arn:aws:ec2:us-east-2::image/*");
+  it("launches only Canonical's images, or exactly the configured one, named without an account", () => {
+    expect(statement("LaunchFromAllowedImages")).toMatchObject({
+      Resource: ["arn:aws:ec2:us-east-2::image/*"],
+      Condition: { StringEquals: { "ec2:Owner": "099720109477" } },
+    });
+    const pinned = buildScopedEc2Policy({ ...scope, image: { imageId: "ami-0123456789abcdef0" } }).Statement.find(
+      (s) => s.Sid === "LaunchFromAllowedImages",
+    );
+    expect(pinned?.Condition?.StringEquals).toMatchObject({ "ec2:ImageID": "ami-0123456789abcdef0" });
+  });
+
+  it("launches without a public IP unless configured, and with no key pair", () => {
+    expect(statement("LaunchWithoutPublicIp").Condition?.Bool).toEqual({ "ec2:AssociatePublicIpAddress": "false" });
+    const open = buildScopedEc2Policy({ ...scope, publicIp: true }).Statement.find((s) => s.Sid === "LaunchNetworkInterfaces");
+    expect(open?.Condition?.Bool).toBeUndefined();
+    const resources = buildScopedEc2Policy(scope).Statement.flatMap((s) => (typeof s.Resource === "string" ? [s.Resource] : [...(s.Resource ?? [])]));
+    expect(resources.filter((r) => r.includes("key-pair"))).toEqual([]);
+  });
+
+  it("starts and retypes only to allowed types, never sets user data, kernel, ramdisk or security groups, keeps IMDSv2", () => {
+    expect(statement("StartProjectInstancesOfAllowedTypes").Condition?.StringEquals).toMatchObject({ "ec2:InstanceType": ["t3.micro"] });
+    expect(statement("ModifyProjectInstancesWithinBounds").Condition).toMatchObject({
+      StringEqualsIfExists: { "ec2:Attribute/InstanceType": ["t3.micro"] },
+      Null: { "ec2:Attribute/UserData": "true", "ec2:Attribute/Kernel": "true", "ec2:Attribute/Ramdisk": "true", "ec2:Attribute/GroupId": "true" },
+    });
+    expect(statement("KeepImdsV2").Condition?.StringEquals).toMatchObject({ "ec2:MetadataHttpTokens": "required" });
+    expect(buildScopedEc2Policy(scope).Statement.flatMap(actionsOf)).not.toContain("ec2:ModifyInstanceCreditSpecification");
   });
 
   it("changes and terminates only instances that carry the project tag", () => {

@@ -148,3 +148,103 @@ describe("permissions: what the role may do", () => {
     expect(await decide(asRole(action, resource, { "aws:RequestedRegion": REGION }))).toBe("ImplicitlyDenied");
   });
 });
+
+describe("the role cannot escalate through the instance it manages (each hole denied, the call Terraform needs allowed)", () => {
+  const project = { "aws:RequestedRegion": REGION, "aws:ResourceTag/Project": "cdktf-assume-role" };
+  const instance = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:instance/i-0123456789abcdef0`;
+  const volume = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:volume/vol-0123456789abcdef0`;
+  const launch = (resource: string, context: Record<string, string | string[]>) =>
+    decide(asRole("ec2:RunInstances", resource, { "aws:RequestedRegion": REGION, ...context }));
+  const bootVolume = {
+    "ec2:Encrypted": "true",
+    "ec2:VolumeType": "gp3",
+    "ec2:VolumeSize": "8",
+    "ec2:VolumeIops": "3000",
+    "ec2:VolumeThroughput": "125",
+  };
+
+  it.each<[string, Request, string]>([
+    [
+      "retype to a p5.48xlarge",
+      asRole("ec2:ModifyInstanceAttribute", instance, { ...project, "ec2:Attribute/InstanceType": "p5.48xlarge" }),
+      "ImplicitlyDenied",
+    ],
+    [
+      "retype within the allowed types",
+      asRole("ec2:ModifyInstanceAttribute", instance, { ...project, "ec2:Attribute/InstanceType": "t3.micro" }),
+      "Allowed",
+    ],
+    [
+      "start an instance retyped elsewhere",
+      asRole("ec2:StartInstances", instance, { ...project, "ec2:InstanceType": "p5.48xlarge" }),
+      "ImplicitlyDenied",
+    ],
+    ["start an instance of the allowed type", asRole("ec2:StartInstances", instance, { ...project, "ec2:InstanceType": "t3.micro" }), "Allowed"],
+    [
+      "replace user data",
+      asRole("ec2:ModifyInstanceAttribute", instance, { ...project, "ec2:Attribute/UserData": "IyEvYmluL3No" }),
+      "ImplicitlyDenied",
+    ],
+    [
+      "swap the security groups",
+      asRole("ec2:ModifyInstanceAttribute", instance, { ...project, "ec2:Attribute/GroupId": "sg-0open" }),
+      "ImplicitlyDenied",
+    ],
+    [
+      "turn off termination protection",
+      asRole("ec2:ModifyInstanceAttribute", instance, { ...project, "ec2:Attribute/DisableApiTermination": "false" }),
+      "Allowed",
+    ],
+    [
+      "go back to IMDSv1",
+      asRole("ec2:ModifyInstanceMetadataOptions", instance, { ...project, "ec2:MetadataHttpTokens": "optional" }),
+      "ImplicitlyDenied",
+    ],
+    [
+      "set metadata options keeping IMDSv2",
+      asRole("ec2:ModifyInstanceMetadataOptions", instance, { ...project, "ec2:MetadataHttpTokens": "required" }),
+      "Allowed",
+    ],
+    ["switch to unlimited CPU credits", asRole("ec2:ModifyInstanceCreditSpecification", instance, project), "ImplicitlyDenied"],
+    [
+      "grow a volume to 16 TiB",
+      asRole("ec2:ModifyVolume", volume, { ...project, "ec2:VolumeType": "gp3", "ec2:VolumeSize": "16384" }),
+      "ImplicitlyDenied",
+    ],
+    [
+      "turn a volume into io2",
+      asRole("ec2:ModifyVolume", volume, { ...project, "ec2:VolumeType": "io2", "ec2:VolumeSize": "8", "ec2:VolumeIops": "256000" }),
+      "ImplicitlyDenied",
+    ],
+    [
+      "grow a volume within the bound",
+      asRole("ec2:ModifyVolume", volume, { ...project, "ec2:VolumeType": "gp3", "ec2:VolumeSize": "20" }),
+      "Allowed",
+    ],
+    ["read the user data of any instance", asRole("ec2:DescribeInstanceAttribute", instance, { "aws:RequestedRegion": REGION }), "ImplicitlyDenied"],
+    ["read a project instance's attributes", asRole("ec2:DescribeInstanceAttribute", instance, project), "Allowed"],
+  ])("%s: %#", async (_what, request, expected) => {
+    expect(await decide(request)).toBe(expected);
+  });
+
+  it.each<[string, string, Record<string, string | string[]>, string]>([
+    [
+      "a 64 TiB io2 volume at 256k IOPS",
+      "volume",
+      { ...bootVolume, "ec2:VolumeType": "io2", "ec2:VolumeSize": "65536", "ec2:VolumeIops": "256000" },
+      "ImplicitlyDenied",
+    ],
+    ["a gp3 volume above the size bound", "volume", { ...bootVolume, "ec2:VolumeSize": "31" }, "ImplicitlyDenied"],
+    ["a gp3 volume with paid IOPS", "volume", { ...bootVolume, "ec2:VolumeIops": "16000" }, "ImplicitlyDenied"],
+    ["the encrypted 8 GiB gp3 boot volume", "volume", bootVolume, "Allowed"],
+    ["a community image", "image", { "ec2:Owner": "123456789012" }, "ImplicitlyDenied"],
+    ["Canonical's image", "image", { "ec2:Owner": "099720109477" }, "Allowed"],
+    ["a public IP", "network-interface", { "ec2:AssociatePublicIpAddress": "true" }, "ImplicitlyDenied"],
+    ["no public IP", "network-interface", { "ec2:AssociatePublicIpAddress": "false" }, "Allowed"],
+    ["an existing key pair", "key-pair", { "ec2:KeyPairName": "someone-elses" }, "ImplicitlyDenied"],
+  ])("launch with %s", async (_what, type, context, expected) => {
+    const resource =
+      type === "image" ? `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0` : `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:${type}/x`;
+    expect(await launch(resource, context)).toBe(expected);
+  });
+});

@@ -706,14 +706,16 @@ export class Ec2Service implements Service {
         const type = c.params.get("VolumeType");
         const iops = c.params.int("Iops");
         const throughput = c.params.int("Throughput");
+        // The condition keys describe the volume as it would be after the change.
         await c.authorize("ec2:ModifyVolume", [
           {
             resource: arnOf(c, "volume", volume.id),
             context: {
               ...resourceTagContext(volume.tags),
-              "ec2:VolumeSize": String(volume.size),
-              "ec2:VolumeType": volume.type,
-              "ec2:VolumeIops": String(volume.iops),
+              "ec2:VolumeSize": String(size ?? volume.size),
+              "ec2:VolumeType": type ?? volume.type,
+              "ec2:VolumeIops": String(iops ?? volume.iops),
+              "ec2:VolumeThroughput": String(throughput ?? volume.throughput),
               "ec2:Encrypted": String(volume.encrypted),
             },
           },
