@@ -87,22 +87,57 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
   );
 
   it(
-    "updates a tag in place: same instance, new tag, every call authorized",
+    "updates in place within the role's bounds: a tag, another allowed instance type, a larger root volume; every call authorized",
     async () => {
-      // GIVEN a changed tag
+      // GIVEN a changed tag, instance type and root volume size (the IAM stack deploys first and widens its bounds)
       const before = ws.double.ec2.instances()[0].id;
-      ws.writeConfig({ ...example, tags: { ManagedBy: "cdktf", CostCenter: "platform" } });
+      ws.writeConfig({
+        ...example,
+        tags: { ManagedBy: "cdktf", CostCenter: "platform" },
+        instance: { instanceType: "t3.small", rootVolumeSizeGiB: 12 },
+      });
       // WHEN
       const result = await ws.run("deploy", ["--auto-approve"]);
       // THEN
       expectOk(result);
       const calls = since();
       expect(unexpectedCalls(calls)).toEqual([]);
-      expect(actions(calls)).toContain("ec2:CreateTags");
+      expect(actions(calls)).toEqual(
+        expect.arrayContaining(["ec2:CreateTags", "ec2:StopInstances", "ec2:ModifyInstanceAttribute", "ec2:StartInstances", "ec2:ModifyVolume"]),
+      );
       expect(actions(calls)).not.toContain("ec2:RunInstances");
       const [instance] = ws.double.ec2.instances();
-      expect(instance.id).toBe(before);
-      expect(instance.tags.CostCenter).toBe("platform");
+      expect({ id: instance.id, type: instance.instanceType, size: instance.rootVolume?.size, tag: instance.tags.CostCenter }).toEqual({
+        id: before,
+        type: "t3.small",
+        size: 12,
+        tag: "platform",
+      });
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "denies an update outside the role's bounds: a volume larger than the IAM stack allows",
+    async () => {
+      // GIVEN the EC2 stack alone asks for more than the deployed role permits
+      ws.writeConfig({
+        ...example,
+        tags: { ManagedBy: "cdktf", CostCenter: "platform" },
+        instance: { instanceType: "t3.small", rootVolumeSizeGiB: 500 },
+      });
+      // WHEN
+      const result = await ws.run("deploy", ["destination-ec2", "--auto-approve"]);
+      // THEN EC2 refuses it as AWS would, and the volume is as it was
+      expect(result.code).toBe(1);
+      const denied = since().filter((c) => c.error === "UnauthorizedOperation");
+      expect(denied.map((c) => c.action)).toEqual(["ModifyVolume"]);
+      expect(ws.double.ec2.instances()[0].rootVolume?.size).toBe(12);
+      ws.writeConfig({
+        ...example,
+        tags: { ManagedBy: "cdktf", CostCenter: "platform" },
+        instance: { instanceType: "t3.small", rootVolumeSizeGiB: 12 },
+      });
     },
     E2E_TIMEOUT_MS,
   );
