@@ -247,6 +247,19 @@ export class Ec2Service implements Service {
       currentState: { code: STATE_CODES[instance.state], name: instance.state },
       previousState: { code: STATE_CODES[previous], name: previous },
     });
+    /** Stop and start: the state the instances move to; the next DescribeInstances finds them arrived. */
+    const transition = (action: string, to: Instance["state"]) => async (c: CallContext) => {
+      const ids = c.params.strings("InstanceId");
+      await onInstances(c, action, ids);
+      return {
+        instancesSet: ids.map((id) => {
+          const instance = instanceOf(c, id);
+          const previous = instance.state;
+          instance.state = to;
+          return stateChange(instance, previous);
+        }),
+      };
+    };
     const typeInfo = (name: string) => {
       const info = INSTANCE_TYPES[name];
       if (!info) throw new AwsError("InvalidInstanceType", `The following supplied instance types do not exist: [${name}]`);
@@ -630,30 +643,8 @@ export class Ec2Service implements Service {
         await onInstances(c, "UnmonitorInstances", ids);
         return { instancesSet: ids.map((id) => ((instanceOf(c, id).monitoring = false), { instanceId: id, monitoring: { state: "disabling" } })) };
       },
-      StopInstances: async (c) => {
-        const ids = c.params.strings("InstanceId");
-        await onInstances(c, "StopInstances", ids);
-        return {
-          instancesSet: ids.map((id) => {
-            const instance = instanceOf(c, id);
-            const previous = instance.state;
-            instance.state = "stopping";
-            return stateChange(instance, previous);
-          }),
-        };
-      },
-      StartInstances: async (c) => {
-        const ids = c.params.strings("InstanceId");
-        await onInstances(c, "StartInstances", ids);
-        return {
-          instancesSet: ids.map((id) => {
-            const instance = instanceOf(c, id);
-            const previous = instance.state;
-            instance.state = "pending";
-            return stateChange(instance, previous);
-          }),
-        };
-      },
+      StopInstances: transition("StopInstances", "stopping"),
+      StartInstances: transition("StartInstances", "pending"),
       TerminateInstances: async (c) => {
         const ids = c.params.strings("InstanceId");
         await onInstances(c, "TerminateInstances", ids);

@@ -344,6 +344,65 @@ export class IamService implements Service {
       return text;
     };
 
+    /** Inline and attached policies work alike on roles, groups and users: `PutRolePolicy`, `AttachGroupPolicy`... */
+    const policyHolderHandlers = (
+      kind: "Role" | "Group" | "User",
+      holderOf: (c: CallContext) => {
+        readonly name: string;
+        readonly arn: string;
+        readonly inline: Map<string, string>;
+        readonly attached: Set<string>;
+      },
+    ): Record<string, Handler> => {
+      const noSuchPolicy = (name: string) => new AwsError("NoSuchEntity", `The ${kind.toLowerCase()} policy with name ${name} cannot be found.`, 404);
+      return {
+        [`Put${kind}Policy`]: async (c) => {
+          const holder = holderOf(c);
+          await on(`Put${kind}Policy`, holder.arn)(c);
+          holder.inline.set(name(c.params, "PolicyName"), validDocument(c.params.required("PolicyDocument"), "PolicyDocument"));
+          return undefined;
+        },
+        [`Get${kind}Policy`]: async (c) => {
+          const holder = holderOf(c);
+          await on(`Get${kind}Policy`, holder.arn)(c);
+          const policyName = c.params.required("PolicyName");
+          const text = holder.inline.get(policyName);
+          if (text === undefined) throw noSuchPolicy(policyName);
+          return { [`${kind}Name`]: holder.name, PolicyName: policyName, PolicyDocument: document(text) };
+        },
+        [`List${kind}Policies`]: async (c) => {
+          const holder = holderOf(c);
+          await on(`List${kind}Policies`, holder.arn)(c);
+          return list("PolicyNames", [...holder.inline.keys()]);
+        },
+        [`Delete${kind}Policy`]: async (c) => {
+          const holder = holderOf(c);
+          await on(`Delete${kind}Policy`, holder.arn)(c);
+          if (!holder.inline.delete(c.params.required("PolicyName"))) throw noSuchPolicy(c.params.required("PolicyName"));
+          return undefined;
+        },
+        [`Attach${kind}Policy`]: async (c) => {
+          const holder = holderOf(c);
+          const arn = attachable(c);
+          await on(`Attach${kind}Policy`, holder.arn, { "iam:PolicyARN": arn })(c);
+          holder.attached.add(arn);
+          return undefined;
+        },
+        [`Detach${kind}Policy`]: async (c) => {
+          const holder = holderOf(c);
+          const arn = c.params.required("PolicyArn");
+          await on(`Detach${kind}Policy`, holder.arn, { "iam:PolicyARN": arn })(c);
+          if (!holder.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
+          return undefined;
+        },
+        [`ListAttached${kind}Policies`]: async (c) => {
+          const holder = holderOf(c);
+          await on(`ListAttached${kind}Policies`, holder.arn)(c);
+          return list("AttachedPolicies", attachedXml(holder.attached));
+        },
+      };
+    };
+
     return {
       // Roles
       CreateRole: async (c) => {
@@ -437,56 +496,12 @@ export class IamService implements Service {
         accountOf(c).roles.delete(role.name);
         return undefined;
       },
-      PutRolePolicy: async (c) => {
-        const role = roleOf(c);
-        await on("PutRolePolicy", role.arn)(c);
-        role.inline.set(name(c.params, "PolicyName"), validDocument(c.params.required("PolicyDocument"), "PolicyDocument"));
-        return undefined;
-      },
-      GetRolePolicy: async (c) => {
-        const role = roleOf(c);
-        await on("GetRolePolicy", role.arn)(c);
-        const policyName = c.params.required("PolicyName");
-        const text = role.inline.get(policyName);
-        if (text === undefined) throw new AwsError("NoSuchEntity", `The role policy with name ${policyName} cannot be found.`, 404);
-        return { RoleName: role.name, PolicyName: policyName, PolicyDocument: document(text) };
-      },
-      ListRolePolicies: async (c) => {
-        const role = roleOf(c);
-        await on("ListRolePolicies", role.arn)(c);
-        return list("PolicyNames", [...role.inline.keys()]);
-      },
-      DeleteRolePolicy: async (c) => {
-        const role = roleOf(c);
-        await on("DeleteRolePolicy", role.arn)(c);
-        if (!role.inline.delete(c.params.required("PolicyName")))
-          throw new AwsError("NoSuchEntity", `The role policy with name ${c.params.required("PolicyName")} cannot be found.`, 404);
-        return undefined;
-      },
-      AttachRolePolicy: async (c) => {
-        const role = roleOf(c);
-        const arn = attachable(c);
-        await on("AttachRolePolicy", role.arn, { "iam:PolicyARN": arn })(c);
-        role.attached.add(arn);
-        return undefined;
-      },
-      DetachRolePolicy: async (c) => {
-        const role = roleOf(c);
-        const arn = c.params.required("PolicyArn");
-        await on("DetachRolePolicy", role.arn, { "iam:PolicyARN": arn })(c);
-        if (!role.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
-        return undefined;
-      },
-      ListAttachedRolePolicies: async (c) => {
-        const role = roleOf(c);
-        await on("ListAttachedRolePolicies", role.arn)(c);
-        return list("AttachedPolicies", attachedXml(role.attached));
-      },
       ListInstanceProfilesForRole: async (c) => {
         const role = roleOf(c);
         await on("ListInstanceProfilesForRole", role.arn)(c);
         return list("InstanceProfiles", []);
       },
+      ...policyHolderHandlers("Role", roleOf),
       // Managed policies
       CreatePolicy: async (c) => {
         const policyName = name(c.params, "PolicyName");
@@ -625,30 +640,7 @@ export class IamService implements Service {
         accountOf(c).groups.delete(group.name);
         return undefined;
       },
-      AttachGroupPolicy: async (c) => {
-        const group = groupOf(c);
-        const arn = attachable(c);
-        await on("AttachGroupPolicy", group.arn, { "iam:PolicyARN": arn })(c);
-        group.attached.add(arn);
-        return undefined;
-      },
-      DetachGroupPolicy: async (c) => {
-        const group = groupOf(c);
-        const arn = c.params.required("PolicyArn");
-        await on("DetachGroupPolicy", group.arn, { "iam:PolicyARN": arn })(c);
-        if (!group.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
-        return undefined;
-      },
-      ListAttachedGroupPolicies: async (c) => {
-        const group = groupOf(c);
-        await on("ListAttachedGroupPolicies", group.arn)(c);
-        return list("AttachedPolicies", attachedXml(group.attached));
-      },
-      ListGroupPolicies: async (c) => {
-        const group = groupOf(c);
-        await on("ListGroupPolicies", group.arn)(c);
-        return list("PolicyNames", [...group.inline.keys()]);
-      },
+      ...policyHolderHandlers("Group", groupOf),
       AddUserToGroup: async (c) => {
         const group = groupOf(c);
         const user = userOf(c);
@@ -703,30 +695,7 @@ export class IamService implements Service {
         accountOf(c).users.delete(user.name);
         return undefined;
       },
-      AttachUserPolicy: async (c) => {
-        const user = userOf(c);
-        const arn = attachable(c);
-        await on("AttachUserPolicy", user.arn, { "iam:PolicyARN": arn })(c);
-        user.attached.add(arn);
-        return undefined;
-      },
-      DetachUserPolicy: async (c) => {
-        const user = userOf(c);
-        const arn = c.params.required("PolicyArn");
-        await on("DetachUserPolicy", user.arn, { "iam:PolicyARN": arn })(c);
-        if (!user.attached.delete(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
-        return undefined;
-      },
-      ListAttachedUserPolicies: async (c) => {
-        const user = userOf(c);
-        await on("ListAttachedUserPolicies", user.arn)(c);
-        return list("AttachedPolicies", attachedXml(user.attached));
-      },
-      ListUserPolicies: async (c) => {
-        const user = userOf(c);
-        await on("ListUserPolicies", user.arn)(c);
-        return list("PolicyNames", [...user.inline.keys()]);
-      },
+      ...policyHolderHandlers("User", userOf),
       CreateAccessKey: async (c) => {
         const user = userOf(c);
         await on("CreateAccessKey", user.arn)(c);
