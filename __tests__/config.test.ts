@@ -209,6 +209,54 @@ describe("parseConfig", () => {
   });
 });
 
+describe("parseConfig: limits of the names the stacks derive, and principals that would collide", () => {
+  const source = (extra: Json) => ({ accountId: SOURCE_ACCOUNT, profile: "source", ...extra });
+  const longRole = "r".repeat(50);
+
+  it("fails if the created user's name would be over IAM's 64 characters", () => {
+    // GIVEN role.name (50) + destination (11) + "-" and "-user" = 67
+    const data = rawConfig({ role: { name: longRole }, source: source({ createUser: true }) });
+    // THEN
+    expect(problemAt(data, "destinations[0].name")).toBe(
+      `got "destination"; with role.name it makes the user name "${longRole}-destination-user" (67 characters), over IAM's limit of 64: shorten role.name or the destination name`,
+    );
+  });
+
+  it("accepts the longest role and destination names: the policy and group names stay within IAM's 128", () => {
+    const data = rawConfig({ role: { name: "r".repeat(64) }, destinations: [{ name: "d".repeat(32), accountId: DESTINATION_ACCOUNT }] });
+    expect(() => parseConfig(data)).not.toThrow();
+  });
+
+  it("fails if an attachTo role or user name is over IAM's 64 characters", () => {
+    const data = rawConfig({ source: source({ attachTo: { roles: ["x".repeat(65)] } }) });
+    expect(problemAt(data, "source.attachTo.roles[0]")).toMatch(/must be at most 64 characters \(IAM's limit for role names\)/);
+  });
+
+  it("fails if a group is listed twice, instead of crashing the synth", () => {
+    const data = rawConfig({ source: source({ attachTo: { groups: ["ops", "ops"] } }) });
+    expect(problemAt(data, "source.attachTo.groups[1]")).toBe('got "ops"; it is listed twice (source.attachTo.groups[0]): list each principal once');
+  });
+
+  it("fails if two names differ only in characters resource addresses drop, instead of silently dropping one", () => {
+    const data = rawConfig({ source: source({ attachTo: { groups: ["dev.ops", "devops"] } }) });
+    expect(problemAt(data, "source.attachTo.groups[1]")).toBe(
+      'got "devops"; it and "dev.ops" differ only in case or in +=,.@, which resource addresses drop (source.attachTo.groups[0]): list each principal once',
+    );
+  });
+
+  it("fails if two destinations are in the same account, where both would create the same role", () => {
+    const data = rawConfig({
+      destinations: [
+        { name: "dev-us", accountId: DESTINATION_ACCOUNT },
+        { name: "dev-eu", accountId: DESTINATION_ACCOUNT, region: "eu-west-1" },
+      ],
+    });
+    expect(problemAt(data, "destinations[1].accountId")).toBe(
+      `got "${DESTINATION_ACCOUNT}"; destinations[0] ("dev-us") is in the same account, and both would create the role "cross-account-ec2" there (IAM roles are global to an account): use one destination per account`,
+    );
+  });
+});
+
 describe("loadConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "config-test-"));
   const write = (name: string, text: string) => {

@@ -1,4 +1,4 @@
-import { resolveTargets, stackNames, selectStacks, SelectionError } from "../lib/targets";
+import { resolveTargets, selectStacks, SelectionError } from "../lib/targets";
 import { config } from "./support/fixtures";
 
 describe("resolveTargets", () => {
@@ -37,12 +37,6 @@ describe("resolveTargets", () => {
   it("tags everything with the project", () => {
     const [only] = resolveTargets(config({ project: "mine" }));
     expect(only.tags).toEqual({ Project: "mine" });
-  });
-});
-
-describe("stackNames", () => {
-  it("prefixes with the destination so a glob selects one account's stacks", () => {
-    expect(stackNames("prod-eu")).toEqual({ iam: "prod-eu-iam", ec2: "prod-eu-ec2" });
   });
 });
 

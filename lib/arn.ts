@@ -24,3 +24,13 @@ export function awsManagedPolicyArn(partition: Partition, name: string): string 
 export function ec2ResourceArn(partition: Partition, region: string, accountId: string, resourceType: string, id = "*"): string {
   return `arn:${partition}:ec2:${region}:${accountId}:${resourceType}/${id}`;
 }
+
+/** ARN of a customer managed policy. */
+export function policyArn(partition: Partition, accountId: string, name: string, path = "/"): string {
+  return `arn:${partition}:iam::${accountId}:policy${path}${name}`;
+}
+
+/** The identity of a role session, as STS's GetCallerIdentity answers it. */
+export function assumedRoleArn(partition: Partition, accountId: string, roleName: string, sessionName: string): string {
+  return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
+}

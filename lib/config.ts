@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { assumingUserName, IAM_NAME_LIMITS } from "./names";
 
 /**
  * The configuration contract: one JSON file, validated in full before any
@@ -70,15 +71,23 @@ const externalId = z
   .regex(EXTERNAL_ID, "must be 2-1224 characters of letters, digits and _+=,.@:/-")
   .describe("Shared secret the assuming side must send as sts:ExternalId. Not a password: it prevents the confused-deputy problem.");
 const instanceType = z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as t3.micro");
-const iamNames = (what: string) => z.array(z.string().regex(IAM_NAME, `must be an IAM ${what} name`)).default([]);
+const iamNames = (what: string, max: number) =>
+  z
+    .array(
+      z
+        .string()
+        .regex(IAM_NAME, `must be an IAM ${what} name (letters, digits and _+=,.@-)`)
+        .max(max, `must be at most ${max} characters (IAM's limit for ${what} names)`),
+    )
+    .default([]);
 
 const sourceSchema = strict({
   accountId: accountId("the source account").describe("Account whose principals assume the role."),
   profile: profile.optional().describe("AWS CLI profile with credentials of the source account; omitted: the standard credential chain."),
   attachTo: strict({
-    groups: iamNames("group").describe("Existing groups to attach the assume-role policy to."),
-    roles: iamNames("role").describe("Existing roles to attach the assume-role policy to."),
-    users: iamNames("user").describe("Existing users to attach the assume-role policy to."),
+    groups: iamNames("group", IAM_NAME_LIMITS.group).describe("Existing groups to attach the assume-role policy to."),
+    roles: iamNames("role", IAM_NAME_LIMITS.role).describe("Existing roles to attach the assume-role policy to."),
+    users: iamNames("user", IAM_NAME_LIMITS.user).describe("Existing users to attach the assume-role policy to."),
   })
     .optional()
     .describe(
@@ -314,6 +323,7 @@ function crossFieldProblems(config: AppConfig): ConfigProblem[] {
       });
     }
   }
+  problems.push(...derivedNameProblems(config), ...attachToProblems(config), ...sharedAccountProblems(config));
   config.role.trustedPrincipalArns.forEach((arn, index) => {
     const [, partition, account] = PRINCIPAL_ARN.exec(arn) ?? [];
     if (account !== config.source.accountId || partition !== config.partition) {
@@ -324,6 +334,70 @@ function crossFieldProblems(config: AppConfig): ConfigProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * The created user's name must fit IAM's 64 characters: checked with the
+ * function that builds it. The policy and group names need no check: with
+ * role.name at most 64 and a destination name at most 32 they stay under 128.
+ */
+function derivedNameProblems(config: AppConfig): ConfigProblem[] {
+  if (!config.source.createUser) return [];
+  return config.destinations.flatMap((destination, index) => {
+    const name = assumingUserName(config.role.name, destination.name);
+    if (name.length <= IAM_NAME_LIMITS.user) return [];
+    return [
+      {
+        path: `destinations[${index}].name`,
+        message: `got "${destination.name}"; with role.name it makes the user name "${name}" (${name.length} characters), over IAM's limit of ${IAM_NAME_LIMITS.user}: shorten role.name or the destination name`,
+      },
+    ];
+  });
+}
+
+/**
+ * Each attachTo entry becomes a resource whose address is made from its name
+ * with `+=,.@` stripped: a duplicate, or two names that differ only in those,
+ * would collide and one principal would silently get no access.
+ */
+function attachToProblems(config: AppConfig): ConfigProblem[] {
+  const attachTo = config.source.attachTo;
+  if (!attachTo) return [];
+  return (["groups", "roles", "users"] as const).flatMap((kind) => {
+    const seen = new Map<string, number>();
+    return attachTo[kind].flatMap((name, index): ConfigProblem[] => {
+      // IAM names are unique regardless of case; resource addresses drop +=,.@.
+      const key = name.toLowerCase().replace(/[+=,.@]/g, "");
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, index);
+        return [];
+      }
+      const other = attachTo[kind][first];
+      const why = other === name ? "it is listed twice" : `it and "${other}" differ only in case or in +=,.@, which resource addresses drop`;
+      return [
+        { path: `source.attachTo.${kind}[${index}]`, message: `got "${name}"; ${why} (source.attachTo.${kind}[${first}]): list each principal once` },
+      ];
+    });
+  });
+}
+
+/** Each destination creates role.name in its account: two destinations in one account would create the same role twice. */
+function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  return config.destinations.flatMap((destination, index): ConfigProblem[] => {
+    const first = seen.get(destination.accountId);
+    if (first === undefined) {
+      seen.set(destination.accountId, index);
+      return [];
+    }
+    return [
+      {
+        path: `destinations[${index}].accountId`,
+        message: `got "${destination.accountId}"; destinations[${first}] ("${config.destinations[first].name}") is in the same account, and both would create the role "${config.role.name}" there (IAM roles are global to an account): use one destination per account`,
+      },
+    ];
+  });
 }
 
 /** The partition a region name belongs to. */

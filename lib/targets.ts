@@ -1,5 +1,6 @@
 import { PROJECT_TAG, type AppConfig, type BackendConfig, type Partition, type PermissionSet, type Tags } from "./config";
 import { roleArn } from "./arn";
+import { stackNames } from "./names";
 
 /** The source account as every stack of one destination sees it. */
 export interface SourceAccount {
@@ -62,11 +63,6 @@ export interface DeploymentTarget {
   readonly backend: BackendConfig;
   readonly iamStackName: string;
   readonly ec2StackName: string;
-}
-
-/** Stack names start with the destination, so `cdktf deploy 'prod-*'` selects one account's stacks. */
-export function stackNames(destination: string): { iam: string; ec2: string } {
-  return { iam: `${destination}-iam`, ec2: `${destination}-ec2` };
 }
 
 /** One target per destination, in config order. */

@@ -11,6 +11,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { awsManagedPolicyArn } from "../lib/arn";
+import { assumePolicyName, assumersGroupName, assumingUserName } from "../lib/names";
 import { configureBackend } from "../lib/backend";
 import { HclSynthesisFixes } from "../lib/hcl-fixes";
 import { scopedEc2PolicyFor } from "../lib/ec2-permissions";
@@ -78,7 +79,7 @@ export class IamStack extends TerraformStack {
 
     this.assumeRolePolicy = new IamPolicy(this, "assume-role-policy", {
       provider: source,
-      name: `${target.role.name}-assume-${target.name}`,
+      name: assumePolicyName(target.role.name, target.name),
       description: `Allows assuming ${target.role.arn} in account ${target.destination.accountId}`,
       policy: policyJson(buildAssumeRoleIdentityPolicy(target.role)),
       dependsOn: [sourceIdentity],
@@ -130,14 +131,14 @@ export class IamStack extends TerraformStack {
     roles.forEach((role) => new IamRolePolicyAttachment(this, `assume-policy-role-${role}`, { provider, role, policyArn }));
     users.forEach((user) => new IamUserPolicyAttachment(this, `assume-policy-user-${user}`, { provider, user, policyArn }));
     if (groups.length + roles.length + users.length > 0) return undefined;
-    const group = new IamGroup(this, "assumers", { provider, name: `${target.role.name}-${target.name}-assumers` });
+    const group = new IamGroup(this, "assumers", { provider, name: assumersGroupName(target.role.name, target.name) });
     new IamGroupPolicyAttachment(this, "assume-policy-assumers", { provider, group: group.name, policyArn });
     return group;
   }
 
   /** An unprivileged user whose only right is assuming the role (opt-in: long-term keys). */
   private createAssumingUser(provider: AwsProvider, target: DeploymentTarget): void {
-    const user = new IamUser(this, "assuming-user", { provider, name: `${target.role.name}-${target.name}-user`, path: "/" });
+    const user = new IamUser(this, "assuming-user", { provider, name: assumingUserName(target.role.name, target.name), path: "/" });
     new IamUserPolicyAttachment(this, "assume-policy-assuming-user", { provider, user: user.name, policyArn: this.assumeRolePolicy.arn });
     const key = new IamAccessKey(this, "assuming-user-key", { provider, user: user.name });
     new TerraformOutput(this, "assuming_user_access_key_id", { value: key.id, description: "Access key ID of the assuming user" });

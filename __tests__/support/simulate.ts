@@ -1,5 +1,6 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { AppConfig } from "../../lib/config";
+import { assumedRoleArn } from "../../lib/arn";
 import { resolveTargets } from "../../lib/targets";
 import { policyOf, synthApp } from "./fixtures";
 
@@ -24,7 +25,7 @@ export function synthesizedPolicies(config: AppConfig): SynthesizedPolicies {
     permissions: policyOf(iam, "aws_iam_role_policy", "role-scoped-ec2"),
     source: policyOf(iam, "aws_iam_policy", "assume-role-policy"),
     roleArn: target.role.arn,
-    sessionArn: `arn:${target.partition}:sts::${target.destination.accountId}:assumed-role/${target.role.name}/${target.role.sessionName}`,
+    sessionArn: assumedRoleArn(target.partition, target.destination.accountId, target.role.name, target.role.sessionName),
   };
 }
 
