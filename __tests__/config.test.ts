@@ -257,6 +257,25 @@ describe("parseConfig: limits of the names the stacks derive, and principals tha
   });
 });
 
+describe("parseConfig: regions from the AWS SDK's partition data", () => {
+  it.each(["us-fake-9", "eu-east-7"])("fails if the region %s does not exist", (region) => {
+    expect(problemAt(rawConfig({ region }), "region")).toBe(
+      `got "${region}"; not a region in the AWS SDK's partition data (for example us-east-2 or eu-west-1 in aws, cn-north-1 in aws-cn, us-gov-west-1 in aws-us-gov)`,
+    );
+  });
+
+  it("fails if a destination's region belongs to another partition", () => {
+    const data = rawConfig({ destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, region: "us-iso-east-1" }] });
+    expect(problemAt(data, "destinations[0].region")).toBe('got "us-iso-east-1"; it belongs to partition "aws-iso" but partition is "aws"');
+  });
+
+  it("accepts regions of every partition the project supports", () => {
+    expect(() => parseConfig(rawConfig({ region: "mx-central-1" }))).not.toThrow();
+    expect(() => parseConfig(rawConfig({ region: "cn-north-1", partition: "aws-cn" }))).not.toThrow();
+    expect(() => parseConfig(rawConfig({ region: "us-gov-west-1", partition: "aws-us-gov" }))).not.toThrow();
+  });
+});
+
 describe("loadConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "config-test-"));
   const write = (name: string, text: string) => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { assumingUserName, IAM_NAME_LIMITS } from "./names";
+import { regionPartition } from "./regions";
 
 /**
  * The configuration contract: one JSON file, validated in full before any
@@ -306,9 +307,14 @@ function crossFieldProblems(config: AppConfig): ConfigProblem[] {
   ];
   if (config.backend.type === "s3") regions.push(["backend.region", config.backend.region]);
   for (const [path, name] of regions) {
-    const expected = partitionOfRegion(name);
-    if (expected !== config.partition) {
-      problems.push({ path, message: `got "${name}"; it belongs to partition "${expected}" but partition is "${config.partition}"` });
+    const actual = regionPartition(name);
+    if (actual === undefined) {
+      problems.push({
+        path,
+        message: `got "${name}"; not a region in the AWS SDK's partition data (for example us-east-2 or eu-west-1 in aws, cn-north-1 in aws-cn, us-gov-west-1 in aws-us-gov)`,
+      });
+    } else if (actual !== config.partition) {
+      problems.push({ path, message: `got "${name}"; it belongs to partition "${actual}" but partition is "${config.partition}"` });
     }
   }
   const tagMaps: [string, Record<string, string>][] = [
@@ -398,13 +404,6 @@ function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
       },
     ];
   });
-}
-
-/** The partition a region name belongs to. */
-export function partitionOfRegion(region: string): Partition {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /**
