@@ -300,7 +300,53 @@ describe("loadConfig", () => {
     expect(() => loadConfig(join(dir, "missing.json"))).toThrow(/cannot read .*missing.json: file not found; set ASSUME_ROLE_CONFIG/);
   });
 
-  it("fails if the file is not JSON", () => {
-    expect(() => loadConfig(write("bad.json", "{ region: "))).toThrow(/\(file\): not valid JSON/);
+  it("fails if the file is not JSON, naming the line and column and showing the line", () => {
+    // GIVEN a value missing on line 3
+    const path = write("bad.json", '{\n  "region": "us-east-2",\n  "project": }\n');
+    // WHEN / THEN
+    expect(() => loadConfig(path)).toThrow(
+      new ConfigError(path, [
+        {
+          path: "(file)",
+          message:
+            'not valid JSON at line 3, column 14: unexpected "}"; expected a value (an object, array, string, number, true, false or null)\n    "project": }\n               ^',
+        },
+      ]),
+    );
+  });
+
+  it.each([
+    ['{"a": 1,}', "line 1, column 9: a comma before } (JSON allows no trailing comma)"],
+    ["{'a': 1}", 'line 1, column 2: expected a key in double quotes, found "\'"'],
+    ['{"a": "tab\there"}', "line 1, column 7: a string that is not closed, or holds a raw control character or a bad escape"],
+    ['{"a": 1} x', 'line 1, column 10: unexpected "x" after the end of the JSON value'],
+    ['{"a": [1 2]}', 'line 1, column 10: expected "," or "]" in a list, found "2"'],
+  ])("fails if the file holds %s, saying where", (text, where) => {
+    expect(() => loadConfig(write("syntax.json", text))).toThrow(`not valid JSON at ${where}`);
+  });
+
+  it("accepts a byte-order mark", () => {
+    const path = write("bom.json", `\uFEFF${JSON.stringify(rawConfig())}`);
+    expect(loadConfig(path).region).toBe("us-east-2");
+  });
+
+  it("fails if a key is given twice, with both places, together with the other problems", () => {
+    // GIVEN region twice (JSON.parse would keep the second silently) and a bad account ID
+    const path = write(
+      "twice.json",
+      JSON.stringify(rawConfig({ source: { accountId: "123" } })).replace('"region":"us-east-2"', '"region":"us-east-2",\n"region":"eu-west-1"'),
+    );
+    // WHEN
+    let problems: readonly ConfigProblem[] = [];
+    try {
+      loadConfig(path);
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    // THEN
+    expect(problems).toEqual([
+      { path: "region", message: "is given twice (line 1, column 2 and line 2, column 1); only the last would count: keep one" },
+      expect.objectContaining({ path: "source.accountId" }),
+    ]);
   });
 });

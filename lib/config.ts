@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { assumingUserName, IAM_NAME_LIMITS } from "./names";
+import { JsonSyntaxError, parseJsonSource, type JsonSource } from "./json-source";
 import { regionPartition } from "./regions";
 
 /**
@@ -433,11 +434,26 @@ export function loadConfig(path: string = process.env[CONFIG_ENV_VAR] || DEFAULT
       { path: "(file)", message: `cannot read ${path}: ${reason}; set ${CONFIG_ENV_VAR} to a readable JSON file or create ${DEFAULT_CONFIG_PATH}` },
     ]);
   }
-  let data: unknown;
+  let source: JsonSource;
   try {
-    data = JSON.parse(text);
+    source = parseJsonSource(text);
   } catch (error) {
-    throw new ConfigError(path, [{ path: "(file)", message: `not valid JSON: ${(error as Error).message}` }]);
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new ConfigError(path, [{ path: "(file)", message: error.message }]);
   }
-  return parseConfig(data, path);
+  // A key given twice is a mistake JSON.parse would hide: reported with every other problem.
+  const duplicates: ConfigProblem[] = source.duplicates.map((d) => ({
+    path: d.path,
+    message: `is given twice (line ${d.first.line}, column ${d.first.column} and line ${d.again.line}, column ${d.again.column}); only the last would count: keep one`,
+  }));
+  let config: AppConfig | undefined;
+  let problems: readonly ConfigProblem[] = [];
+  try {
+    config = parseConfig(source.value, path);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = error.problems;
+  }
+  if (duplicates.length > 0 || !config) throw new ConfigError(path, [...duplicates, ...problems]);
+  return config;
 }
