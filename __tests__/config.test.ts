@@ -257,6 +257,47 @@ describe("parseConfig: limits of the names the stacks derive, and principals tha
   });
 });
 
+describe("parseConfig: AWS's limits on tags, session tags, the trust policy and the boundary", () => {
+  it.each(["Cost Center!", "a<b>"])("fails if a tag key holds characters IAM refuses: %s", (key) => {
+    const problems = problemsOf(rawConfig({ tags: { [key]: "x" } }));
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      [`tags.${key}`, expect.stringContaining("tag keys may hold only letters, digits, spaces and _.:/=+-@ (IAM's rule)")],
+    ]);
+  });
+
+  it("fails if a tag value holds characters IAM refuses", () => {
+    const problems = problemsOf(rawConfig({ tags: { Owner: "alice@example.com; bob" } }));
+    expect(problems.map((p) => p.message).join()).toContain("tag values may hold only letters, digits, spaces and _.:/=+-@ (IAM's rule)");
+  });
+
+  it("fails if a destination's resources would carry more than 50 tags", () => {
+    // GIVEN 40 top-level tags and 9 destination tags: with Project and Name, 51
+    const many = (prefix: string, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, "x"]));
+    const data = rawConfig({ tags: many("t", 40), destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, tags: many("d", 9) }] });
+    expect(problemAt(data, "destinations[0].tags")).toBe(
+      'with the top-level tags, Project and the instance\'s Name, destination "destination" puts 51 tags on a resource; AWS allows at most 50',
+    );
+  });
+
+  it("fails if more than 50 session tags are configured", () => {
+    const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
+    expect(problemAt(withRole({ sessionTags: tags }), "role.sessionTags")).toContain("at most 50 session tags (STS's limit)");
+  });
+
+  it("fails if the trust policy would exceed IAM's 2,048 characters", () => {
+    const arns = Array.from({ length: 40 }, (_, i) => `arn:aws:iam::${SOURCE_ACCOUNT}:role/github-actions-deployer-${i}`);
+    expect(problemAt(withRole({ trustedPrincipalArns: arns }), "role.trustedPrincipalArns")).toMatch(
+      /^got 40 ARNs; the trust policy of destination "destination" would be \d{4} characters, over IAM's default quota of 2048/,
+    );
+  });
+
+  it("fails if the permissions boundary is in another partition", () => {
+    expect(problemAt(withRole({ permissionsBoundaryArn: "arn:aws-cn:iam::123456789012:policy/boundary" }), "role.permissionsBoundaryArn")).toBe(
+      'got "arn:aws-cn:iam::123456789012:policy/boundary"; it is in partition "aws-cn" but partition is "aws"',
+    );
+  });
+});
+
 describe("parseConfig: regions from the AWS SDK's partition data", () => {
   it.each(["us-fake-9", "eu-east-7"])("fails if the region %s does not exist", (region) => {
     expect(problemAt(rawConfig({ region }), "region")).toBe(

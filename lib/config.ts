@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { assumingUserName, IAM_NAME_LIMITS } from "./names";
 import { JsonSyntaxError, parseJsonSource, type JsonSource } from "./json-source";
+import { policyJson } from "./policy-document";
 import { regionPartition } from "./regions";
+import { buildTrustPolicy, TRUST_POLICY_MAX_CHARS } from "./trust-policy";
 
 /**
  * The configuration contract: one JSON file, validated in full before any
@@ -58,16 +60,22 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 const accountId = (what: string) => z.string().regex(ACCOUNT_ID, `must be a 12-digit AWS account ID (${what}), as a string`);
 const region = z.string().regex(REGION, "must be an AWS region name such as us-east-2, eu-west-1, cn-north-1 or us-gov-west-1");
 const profile = z.string().regex(PROFILE, "must be a profile name from ~/.aws/config (letters, digits and _+=,.@:/-)");
+// IAM's tag rules (TagRole, AssumeRole): the resources these tags land on include IAM roles, policies and groups.
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS = "letters, digits, spaces and _.:/=+-@ (IAM's rule)";
+/** Tags on one resource, as IAM and EC2 limit them. */
+export const MAX_TAGS = 50;
 const tagMap = z
   .record(
     z
       .string()
       .min(1)
       .max(128)
+      .regex(TAG_TEXT, `tag keys may hold only ${TAG_CHARACTERS}`)
       .refine((key) => !key.toLowerCase().startsWith("aws:"), "tag keys must not start with aws: (reserved by AWS)"),
-    z.string().max(256, "tag values are at most 256 characters"),
+    z.string().max(256, "tag values are at most 256 characters").regex(TAG_TEXT, `tag values may hold only ${TAG_CHARACTERS}`),
   )
-  .describe("Tags as a string-to-string map (key 1-128 characters, value up to 256, no aws: prefix).");
+  .describe("Tags as a string-to-string map (key 1-128 characters, value up to 256, letters, digits, spaces and _.:/=+-@, no aws: prefix).");
 const externalId = z
   .string()
   .regex(EXTERNAL_ID, "must be 2-1224 characters of letters, digits and _+=,.@:/-")
@@ -159,7 +167,10 @@ const roleSchema = strict({
     .regex(SOURCE_IDENTITY, "must be 2-64 letters, digits and _+=,.@-")
     .optional()
     .describe("Source identity the EC2 stack sets on its session; the trust policy then requires exactly this sts:SourceIdentity."),
-  sessionTags: tagMap.default({}).describe("Session tags the EC2 stack sends; non-empty: the trust policy allows sts:TagSession."),
+  sessionTags: tagMap
+    .refine((tags) => Object.keys(tags).length <= MAX_TAGS, `at most ${MAX_TAGS} session tags (STS's limit)`)
+    .default({})
+    .describe("Session tags the EC2 stack sends; non-empty: the trust policy allows sts:TagSession."),
 });
 
 const instanceSchema = strict({
@@ -330,7 +341,14 @@ function crossFieldProblems(config: AppConfig): ConfigProblem[] {
       });
     }
   }
-  problems.push(...derivedNameProblems(config), ...attachToProblems(config), ...sharedAccountProblems(config));
+  problems.push(
+    ...derivedNameProblems(config),
+    ...attachToProblems(config),
+    ...sharedAccountProblems(config),
+    ...tagCountProblems(config),
+    ...trustPolicySizeProblems(config),
+    ...boundaryPartitionProblems(config),
+  );
   config.role.trustedPrincipalArns.forEach((arn, index) => {
     const [, partition, account] = PRINCIPAL_ARN.exec(arn) ?? [];
     if (account !== config.source.accountId || partition !== config.partition) {
@@ -387,6 +405,46 @@ function attachToProblems(config: AppConfig): ConfigProblem[] {
       ];
     });
   });
+}
+
+/** Every resource gets the merged tags, `Project`, and the instance its `Name`: at most MAX_TAGS in all. */
+function tagCountProblems(config: AppConfig): ConfigProblem[] {
+  return config.destinations.flatMap((destination, index) => {
+    const keys = new Set([...Object.keys(config.tags), ...Object.keys(destination.tags), PROJECT_TAG, "Name"]);
+    if (keys.size <= MAX_TAGS) return [];
+    return [
+      {
+        path: `destinations[${index}].tags`,
+        message: `with the top-level tags, Project and the instance's Name, destination "${destination.name}" puts ${keys.size} tags on a resource; AWS allows at most ${MAX_TAGS}`,
+      },
+    ];
+  });
+}
+
+/** The largest trust policy a destination's role gets, measured as IAM counts it (without whitespace, as policyJson writes it). */
+function trustPolicySizeProblems(config: AppConfig): ConfigProblem[] {
+  const sized = config.destinations.map((destination) => ({
+    name: destination.name,
+    size: policyJson(
+      buildTrustPolicy(config.partition, config.source.accountId, { ...config.role, externalId: destination.externalId ?? config.role.externalId }),
+    ).length,
+  }));
+  const largest = sized.reduce((a, b) => (b.size > a.size ? b : a));
+  if (largest.size <= TRUST_POLICY_MAX_CHARS) return [];
+  return [
+    {
+      path: "role.trustedPrincipalArns",
+      message: `got ${config.role.trustedPrincipalArns.length} ARNs; the trust policy of destination "${largest.name}" would be ${largest.size} characters, over IAM's default quota of ${TRUST_POLICY_MAX_CHARS}: name fewer principals, or trust a role they share`,
+    },
+  ];
+}
+
+/** A permissions boundary of another partition cannot be attached. */
+function boundaryPartitionProblems(config: AppConfig): ConfigProblem[] {
+  const arn = config.role.permissionsBoundaryArn;
+  const partition = arn?.split(":")[1];
+  if (!arn || partition === config.partition) return [];
+  return [{ path: "role.permissionsBoundaryArn", message: `got "${arn}"; it is in partition "${partition}" but partition is "${config.partition}"` }];
 }
 
 /** Each destination creates role.name in its account: two destinations in one account would create the same role twice. */

@@ -3,6 +3,9 @@ import type { Partition } from "./config";
 import { conditions, policyDocument, type PolicyDocument } from "./policy-document";
 import type { RoleSettings } from "./targets";
 
+/** IAM's default quota for a role trust policy, counted without whitespace (it can be raised to 4,096 on request). */
+export const TRUST_POLICY_MAX_CHARS = 2048;
+
 /** The STS actions a session of this role performs: TagSession and SetSourceIdentity only when used. */
 export function sessionActions(role: Pick<RoleSettings, "sessionTags" | "sourceIdentity">): string[] {
   return [
@@ -22,7 +25,11 @@ export function sessionActions(role: Pick<RoleSettings, "sessionTags" | "sourceI
  * access (and the policy would show a bare ID); the condition compares the
  * ARN at request time and survives that.
  */
-export function buildTrustPolicy(partition: Partition, sourceAccountId: string, role: RoleSettings): PolicyDocument {
+export function buildTrustPolicy(
+  partition: Partition,
+  sourceAccountId: string,
+  role: Pick<RoleSettings, "trustedPrincipalArns" | "externalId" | "sourceOrgId" | "sourceIdentity" | "requireMfa" | "sessionTags">,
+): PolicyDocument {
   return policyDocument({
     Sid: "AssumeFromSourceAccount",
     Effect: "Allow",
