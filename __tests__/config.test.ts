@@ -291,6 +291,15 @@ describe("parseConfig: AWS's limits on tags, session tags, the trust policy and 
     );
   });
 
+  it.each([
+    ["192.168.1.1", "must not look like an IP address (S3's rule)"],
+    ["my..bucket", "must not hold two adjacent dots (S3's rule)"],
+    ["xn--bucket", "must not use a prefix or suffix S3 reserves"],
+  ])("fails if the state bucket is %s", (bucket, rule) => {
+    const data = rawConfig({ backend: { type: "s3", bucket, keyPrefix: "state", region: "us-east-2" } });
+    expect(problemAt(data, "backend.bucket")).toContain(rule);
+  });
+
   it("fails if the permissions boundary is in another partition", () => {
     expect(problemAt(withRole({ permissionsBoundaryArn: "arn:aws-cn:iam::123456789012:policy/boundary" }), "role.permissionsBoundaryArn")).toBe(
       'got "arn:aws-cn:iam::123456789012:policy/boundary"; it is in partition "aws-cn" but partition is "aws"',

@@ -204,9 +204,19 @@ const localBackendSchema = strict({
 
 const s3BackendSchema = strict({
   type: z.literal("s3").describe("State in S3, shared by a team."),
+  // S3's general purpose bucket naming rules.
   bucket: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+    )
+    .refine((name) => !name.includes(".."), "must not hold two adjacent dots (S3's rule)")
+    .refine((name) => !/^\d+\.\d+\.\d+\.\d+$/.test(name), "must not look like an IP address (S3's rule)")
+    .refine(
+      (name) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(name) && !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name),
+      "must not use a prefix or suffix S3 reserves (xn--, sthree-, amzn-s3-demo-, -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)",
+    )
     .describe("State bucket."),
   keyPrefix: z
     .string()
