@@ -307,6 +307,25 @@ describe("parseConfig: AWS's limits on tags, session tags, the trust policy and 
   });
 });
 
+describe("parseConfig: instance types from data", () => {
+  it("fails if the instance type does not exist", () => {
+    expect(problemAt(rawConfig({ instance: { instanceType: "foo.bar" } }), "instance.instanceType")).toBe(
+      'got "foo.bar"; is not an EC2 instance type the AWS SDK knows (lib/data/instance-types.json); check the spelling, e.g. t3.micro',
+    );
+  });
+
+  it("fails if a destination asks for a Mac instance, which needs a dedicated host", () => {
+    const data = rawConfig({ destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, instanceType: "mac2.metal" }] });
+    expect(problemAt(data, "destinations[0].instanceType")).toBe(
+      'got "mac2.metal"; Mac instances run only on dedicated hosts, which this stack does not allocate',
+    );
+  });
+
+  it("accepts a1.medium and looks up an arm64 image for it", () => {
+    expect(parseConfig(rawConfig({ instance: { instanceType: "a1.medium" } })).instance.instanceType).toBe("a1.medium");
+  });
+});
+
 describe("parseConfig: regions from the AWS SDK's partition data", () => {
   it.each(["us-fake-9", "eu-east-7"])("fails if the region %s does not exist", (region) => {
     expect(problemAt(rawConfig({ region }), "region")).toBe(

@@ -2,6 +2,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
 import type { Partition } from "./config";
+import { architectureOf } from "./instance-types";
 
 /**
  * Canonical's image-publisher account in each partition (from Canonical's
@@ -13,11 +14,6 @@ export const CANONICAL_OWNER_IDS: Readonly<Record<Partition, string>> = {
   "aws-cn": "837727238323",
   "aws-us-gov": "513442679011",
 };
-
-/** Graviton families carry a `g` after the generation digit (t4g, m7g, c7gd, r8g...). */
-export function architectureOf(instanceType: string): "arm64" | "x86_64" {
-  return /^[a-z]+\d+g[a-z-]*\./.test(instanceType) ? "arm64" : "x86_64";
-}
 
 export interface UbuntuAmiProps {
   readonly provider: AwsProvider;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { isKnownInstanceType, needsDedicatedHost } from "./instance-types";
 import { assumingUserName, IAM_NAME_LIMITS } from "./names";
 import { JsonSyntaxError, parseJsonSource, type JsonSource } from "./json-source";
 import { policyJson } from "./policy-document";
@@ -30,7 +31,6 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const SOURCE_IDENTITY = /^[\w+=,.@-]{2,64}$/;
 const DESTINATION_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
@@ -80,7 +80,10 @@ const externalId = z
   .string()
   .regex(EXTERNAL_ID, "must be 2-1224 characters of letters, digits and _+=,.@:/-")
   .describe("Shared secret the assuming side must send as sts:ExternalId. Not a password: it prevents the confused-deputy problem.");
-const instanceType = z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as t3.micro");
+const instanceType = z
+  .string()
+  .refine(isKnownInstanceType, "is not an EC2 instance type the AWS SDK knows (lib/data/instance-types.json); check the spelling, e.g. t3.micro")
+  .refine((type) => !needsDedicatedHost(type), "Mac instances run only on dedicated hosts, which this stack does not allocate");
 const iamNames = (what: string, max: number) =>
   z
     .array(
