@@ -21,7 +21,6 @@ module.exports = {
       ...common,
       displayName: "terraform",
       testMatch: ["<rootDir>/__tests__/terraform/**/*.test.ts"],
-      globalSetup: "<rootDir>/__tests__/terraform/global-setup.ts",
     },
     {
       // The real workflow, cdktf CLI, Terraform and provider against the AWS double: see __tests__/e2e/.

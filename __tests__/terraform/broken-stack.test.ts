@@ -5,8 +5,7 @@ import { resolveTargets } from "../../lib/targets";
 import { synthesize, validateStack } from "../../tools/proof/proof";
 import { ec2RehearsalFiles, iamRehearsalFiles, runRehearsal } from "../../tools/proof/rehearsal";
 import { installProviders } from "../../tools/proof/terraform";
-import { WORK_DIR } from "./global-setup";
-import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
+import { sharedInstall, TERRAFORM_TIMEOUT_MS, WORK_DIR } from "./install";
 import { withEnv } from "../../tools/proof/env";
 
 const config = loadConfig("config/default.json");
@@ -40,8 +39,8 @@ describe("the Terraform checks catch what they claim to", () => {
       stack.resource.aws_instance.instance.instance_typ = "t3.micro";
       writeFileSync(file, JSON.stringify(stack));
       // WHEN
-      const report = await validateStack(target.ec2StackName, dir, "json", sharedInstall());
-      const [rehearsal] = await runRehearsal(dir, ec2RehearsalFiles(target, stack, target.role.arn).slice(0, 1), sharedInstall());
+      const report = await validateStack(target.ec2StackName, dir, "json", await sharedInstall());
+      const [rehearsal] = await runRehearsal(dir, ec2RehearsalFiles(target, stack, target.role.arn).slice(0, 1), await sharedInstall());
       // THEN both refuse the configuration
       expect(report.valid).toBe(false);
       expect(report.problems.join("\n")).toMatch(/No argument or block type is named "instance_typ"/);
@@ -59,7 +58,7 @@ describe("the Terraform checks catch what they claim to", () => {
       const dir = synth.stackDirs[target.iamStackName];
       const expectsOther = { ...target, role: { ...target.role, externalId: "another-external-id" } };
       // WHEN
-      const [apply] = await runRehearsal(dir, iamRehearsalFiles(expectsOther).slice(0, 1), sharedInstall());
+      const [apply] = await runRehearsal(dir, iamRehearsalFiles(expectsOther).slice(0, 1), await sharedInstall());
       // THEN the assertion on the trust policy fails
       expect(apply).toMatchObject({ status: "fail", asExpected: false });
       expect(apply.diagnostics.join("\n")).toContain("The trust policy does not require the external ID.");

@@ -2,8 +2,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../lib/config";
 import { resolveTargets } from "../../lib/targets";
 import { proveConfig, type ProofReport } from "../../tools/proof/proof";
-import { WORK_DIR } from "./global-setup";
-import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
+import { sharedInstall, TERRAFORM_TIMEOUT_MS, WORK_DIR } from "./install";
 import { explain, outcomes } from "./proof-assertions";
 
 const config = loadConfig("config/default.json");
@@ -13,7 +12,7 @@ let report: ProofReport;
 beforeAll(async () => {
   // GIVEN the example config, synthesized as JSON and HCL
   // WHEN every stack is validated and rehearsed, negatives included
-  report = await proveConfig(config, { workDir: join(WORK_DIR, "default"), install: sharedInstall() });
+  report = await proveConfig(config, { workDir: join(WORK_DIR, "default"), install: await sharedInstall() });
 }, TERRAFORM_TIMEOUT_MS);
 
 describe("the example config, through Terraform", () => {

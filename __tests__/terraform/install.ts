@@ -1,11 +1,27 @@
-import type { ProviderInstall } from "../../tools/proof/terraform";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../../lib/config";
+import { requiredProviders, synthesize } from "../../tools/proof/proof";
+import { installProviders, type ProviderInstall } from "../../tools/proof/terraform";
 
-/** The install global-setup.ts made, handed to workers through the environment. */
-export function sharedInstall(): ProviderInstall {
-  const dataDir = process.env.PROOF_TF_DATA_DIR;
-  const lockFile = process.env.PROOF_TF_LOCK_FILE;
-  if (!dataDir || !lockFile) throw new Error("Run the Terraform tests through jest's terraform project: its global setup installs the providers.");
-  return { dataDir, lockFile };
+/** Where the Terraform-backed tests work; kept out of git. */
+export const WORK_DIR = resolve(".terraform-work", "jest");
+
+let install: Promise<ProviderInstall> | undefined;
+
+/**
+ * Installs the providers the stacks require, once per jest worker (each in its
+ * own folder, so parallel workers never race on one `terraform init`). When
+ * Terraform or the provider is missing it rejects with one message saying
+ * what is missing: the Terraform tests fail with it, and the other projects
+ * still run.
+ */
+export function sharedInstall(): Promise<ProviderInstall> {
+  install ??= (async () => {
+    const dir = join(WORK_DIR, `worker-${process.env.JEST_WORKER_ID ?? "1"}`);
+    const probe = synthesize(loadConfig("config/default.json"), join(dir, "probe"), "json");
+    return installProviders(dir, requiredProviders(probe));
+  })();
+  return install;
 }
 
 /** Jest's project configs cannot set a timeout; Terraform runs take tens of seconds. */

@@ -3,8 +3,7 @@ import { parseConfig } from "../../lib/config";
 import { resolveTargets } from "../../lib/targets";
 import { proveConfig, type ProofReport } from "../../tools/proof/proof";
 import { destinations, rawConfig } from "../support/fixtures";
-import { WORK_DIR } from "./global-setup";
-import { sharedInstall, TERRAFORM_TIMEOUT_MS } from "./install";
+import { sharedInstall, TERRAFORM_TIMEOUT_MS, WORK_DIR } from "./install";
 import { explain } from "./proof-assertions";
 
 // Per-destination overrides, so the stacks differ in more than their names.
@@ -21,7 +20,7 @@ beforeAll(async () => {
   // Budget: every Terraform command loads the AWS provider schema (~3 s of CPU). The JSON of a three-destination
   // config is deployed for real by the end-to-end layer (__tests__/e2e/three-destinations.test.ts); what only this
   // layer covers is the HCL output, with an arm64 type in another region and named trusted principals.
-  report = await proveConfig(config, { workDir: join(WORK_DIR, "three"), install: sharedInstall(), formats: ["hcl"], rehearse: false });
+  report = await proveConfig(config, { workDir: join(WORK_DIR, "three"), install: await sharedInstall(), formats: ["hcl"], rehearse: false });
 }, TERRAFORM_TIMEOUT_MS);
 
 describe("a three-destination config, through Terraform", () => {

@@ -1,7 +1,8 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AwsDouble, type AwsDoubleOptions } from "../aws-double/server";
+import { TerraformUnavailableError } from "./terraform";
 
 /**
  * The end-to-end layer's workspace: a folder with its own config, state and
@@ -46,6 +47,8 @@ export class Workspace {
    * Node finds its packages) with `config` and a double serving `double`.
    */
   static async open(name: string, config: Json, double: AwsDoubleOptions): Promise<Workspace> {
+    // Without Terraform every run would fail deep inside cdktf: say what is missing once, here.
+    if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new TerraformUnavailableError("terraform is not on PATH.");
     const dir = resolve(PROJECT_ROOT, ".terraform-work", name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "aws"), { recursive: true });
