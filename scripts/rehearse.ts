@@ -11,7 +11,7 @@ import { runScript } from "./entry";
  */
 async function main(): Promise<number> {
   const started = Date.now();
-  const report = await proveConfig(loadConfig(), { workDir: join(".terraform-work", "rehearse") });
+  const report = await proveConfig(loadConfig(), { workDir: join(".terraform-work", "rehearse"), progress: (line) => console.log(line) });
   for (const v of report.validations) {
     console.log(`${v.valid ? "ok  " : "FAIL"} terraform validate ${v.stack} (${v.format})${v.problems.map((p) => `\n       ${p}`).join("")}`);
   }

@@ -8,11 +8,12 @@ import { explain, outcomes } from "./proof-assertions";
 const config = loadConfig("config/default.json");
 const [target] = resolveTargets(config);
 let report: ProofReport;
+const progress: string[] = [];
 
 beforeAll(async () => {
   // GIVEN the example config, synthesized as JSON and HCL
   // WHEN every stack is validated and rehearsed, negatives included
-  report = await proveConfig(config, { workDir: join(WORK_DIR, "default"), install: await sharedInstall() });
+  report = await proveConfig(config, { workDir: join(WORK_DIR, "default"), install: await sharedInstall(), progress: (line) => progress.push(line) });
 }, TERRAFORM_TIMEOUT_MS);
 
 describe("the example config, through Terraform", () => {
@@ -31,6 +32,20 @@ describe("the example config, through Terraform", () => {
 
   it("rehearses the EC2 stack through the IAM rehearsal's role, and stops when the session lands in another account", () => {
     expect(outcomes(report, target.ec2StackName)).toEqual({ "apply.tftest.hcl": "as expected", "wrong-assumed-account.tftest.hcl": "as expected" });
+  });
+
+  it("reports each stack's checks as they start and end", () => {
+    for (const check of [
+      "destination-iam: validate (json)",
+      "destination-ec2: validate (hcl)",
+      "destination-iam: rehearsal",
+      "destination-ec2: rehearsal",
+    ]) {
+      expect(progress).toContain(`${check}: started`);
+      expect(progress).toEqual(
+        expect.arrayContaining([expect.stringMatching(new RegExp(`^${check.replace(/[()]/g, "\\$&")}: (valid|as expected) in \\d+\\.\\d s$`))]),
+      );
+    }
   });
 
   it("summarises what would be created, where, and through which role", () => {

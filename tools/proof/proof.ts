@@ -111,6 +111,8 @@ export interface ProofOptions {
   readonly formats?: readonly SynthFormat[];
   /** Run the apply rehearsals (layer 2). @default true */
   readonly rehearse?: boolean;
+  /** Called with a line as each stack's check starts and ends. @default - silent */
+  readonly progress?: (line: string) => void;
   /** Reuse an install (tests share one across configs). @default - install into workDir */
   readonly install?: ProviderInstall;
 }
@@ -142,13 +144,26 @@ export async function proveConfig(appConfig: AppConfig, options: ProofOptions): 
   ) as Partial<Record<SynthFormat, SynthesizedStacks>>;
   const json = synths.json ?? synthesize(appConfig, join(workDir, "cdktf.out.json"), "json");
   const install = options.install ?? (await installProviders(workDir, requiredProviders(json)));
+  /** Runs one stack's check between a "started" and a "done in" line. */
+  const step = async <T>(label: string, check: () => Promise<T>, verdict: (result: T) => string): Promise<T> => {
+    const started = Date.now();
+    options.progress?.(`${label}: started`);
+    const result = await check();
+    options.progress?.(`${label}: ${verdict(result)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  };
+  const judged = (outcomes: readonly FileOutcome[]) => (outcomes.every((o) => o.asExpected) ? "as expected" : "NOT as expected");
 
   const validations = await pool(
     (Object.entries(synths) as [SynthFormat, SynthesizedStacks][]).flatMap(([format, synth]) =>
       Object.entries(synth.stackDirs).map(
         ([stack, dir]) =>
           () =>
-            validateStack(stack, dir, format, install),
+            step(
+              `${stack}: validate (${format})`,
+              () => validateStack(stack, dir, format, install),
+              (v) => (v.valid ? "valid" : "INVALID"),
+            ),
       ),
     ),
     concurrency,
@@ -157,17 +172,21 @@ export async function proveConfig(appConfig: AppConfig, options: ProofOptions): 
   const readStack = (name: string) => JSON.parse(readFileSync(join(json.stackDirs[name], "cdk.tf.json"), "utf8")) as Json;
   const perDestination = json.targets.map((target) => async (): Promise<StackRehearsal[]> => {
     const iamJson = readStack(target.iamStackName);
-    const iamOutcomes = await runRehearsal(
-      json.stackDirs[target.iamStackName],
-      onlyPositive(iamRehearsalFiles(target), options.negatives ?? true),
-      install,
+    const iamOutcomes = await step(
+      `${target.iamStackName}: rehearsal`,
+      () => runRehearsal(json.stackDirs[target.iamStackName], onlyPositive(iamRehearsalFiles(target), options.negatives ?? true), install),
+      judged,
     );
     const iam = { stack: target.iamStackName, outcomes: iamOutcomes, summary: describeStack(iamJson, target, "iam") };
     if (!iamOutcomes.every((o) => o.asExpected)) return [iam];
     const ec2Json = readStack(target.ec2StackName);
     // The IAM rehearsal asserted output.role_arn == target.role.arn; that value feeds the EC2 rehearsal.
     const files = onlyPositive(ec2RehearsalFiles(target, ec2Json, target.role.arn), options.negatives ?? true);
-    const ec2Outcomes = await runRehearsal(json.stackDirs[target.ec2StackName], files, install);
+    const ec2Outcomes = await step(
+      `${target.ec2StackName}: rehearsal`,
+      () => runRehearsal(json.stackDirs[target.ec2StackName], files, install),
+      judged,
+    );
     return [iam, { stack: target.ec2StackName, outcomes: ec2Outcomes, summary: describeStack(ec2Json, target, "ec2") }];
   });
   const rehearse = options.rehearse ?? true;
