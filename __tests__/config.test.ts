@@ -307,6 +307,28 @@ describe("parseConfig: AWS's limits on tags, session tags, the trust policy and 
   });
 });
 
+describe("parseConfig: a created user that could never assume the role", () => {
+  const creating = (role: Json) =>
+    rawConfig({ source: { accountId: SOURCE_ACCOUNT, profile: "source", createUser: true }, role: { name: "cross-account-ec2", ...role } });
+
+  it("fails if the created user would need MFA it can never have", () => {
+    expect(problemAt(creating({ requireMfa: true }), "source.createUser")).toBe(
+      "got true; with role.requireMfa the created user could never assume the role (an access key alone carries no MFA): drop one of them",
+    );
+  });
+
+  it("fails if the trust names principals but not the created user, saying which ARN to add", () => {
+    expect(problemAt(creating({ trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`] }), "source.createUser")).toBe(
+      `got true; role.trustedPrincipalArns does not name the created user, so the trust would refuse it: add arn:aws:iam::${SOURCE_ACCOUNT}:user/cross-account-ec2-destination-user, or drop createUser`,
+    );
+  });
+
+  it("accepts a created user that the trust names", () => {
+    const arn = `arn:aws:iam::${SOURCE_ACCOUNT}:user/cross-account-ec2-destination-user`;
+    expect(() => parseConfig(creating({ trustedPrincipalArns: [arn] }))).not.toThrow();
+  });
+});
+
 describe("parseConfig: instance types from data", () => {
   it("fails if the instance type does not exist", () => {
     expect(problemAt(rawConfig({ instance: { instanceType: "foo.bar" } }), "instance.instanceType")).toBe(

@@ -126,6 +126,27 @@ describe("IamStack", () => {
     expect(attached).toHaveResourceWithProperties(IamUserPolicyAttachment, { provider: "aws.source", user: "alice" });
   });
 
+  it("attaches the source policy to every user and role the trust names, once each, and creates no group for them", () => {
+    // GIVEN a trusted role that is also in attachTo, a trusted role on a path, and a trusted user
+    const { json: trusted, parsed } = synthIam(
+      { source: { accountId: "111111111111", attachTo: { roles: ["ci"] } } },
+      {
+        trustedPrincipalArns: [
+          "arn:aws:iam::111111111111:role/ci",
+          "arn:aws:iam::111111111111:role/teams/deployer",
+          "arn:aws:iam::111111111111:user/alice",
+        ],
+      },
+    );
+    // THEN without this, the trust would name them and their own policies would still allow nothing
+    expect(trusted).not.toHaveResource(IamGroup);
+    expect(trusted).toHaveResourceWithProperties(IamRolePolicyAttachment, { role: "ci" });
+    expect(trusted).toHaveResourceWithProperties(IamRolePolicyAttachment, { role: "deployer" });
+    expect(trusted).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "alice" });
+    const roleAttachments = Object.values((parsed.resource as Record<string, Record<string, Json>>).aws_iam_role_policy_attachment);
+    expect(roleAttachments.map((a) => a.role).sort()).toEqual(["ci", "deployer"]);
+  });
+
   it("creates no access key unless asked, and marks its secret sensitive when asked", () => {
     expect(json).not.toHaveResource(IamAccessKey);
     const { json: withUser, parsed: withUserParsed } = synthIam({ source: { accountId: "111111111111", createUser: true } });

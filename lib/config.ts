@@ -104,7 +104,7 @@ const sourceSchema = strict({
   })
     .optional()
     .describe(
-      "Where the source-side policy is attached. Omitted or empty: the IAM stack creates a group `<role name>-<destination>-assumers` and attaches it there.",
+      "Where the source-side policy is attached, besides the users and roles named in role.trustedPrincipalArns. When neither names a principal, the IAM stack creates a group `<role name>-<destination>-assumers` and attaches it there.",
     ),
   createUser: z
     .boolean()
@@ -137,7 +137,7 @@ const roleSchema = strict({
     .array(z.string().regex(PRINCIPAL_ARN, "must be the ARN of an IAM user or role, e.g. arn:aws:iam::111111111111:role/ci"))
     .default([])
     .describe(
-      "Source-account users or roles allowed to assume the role (matched with aws:PrincipalArn). Empty: every principal of the source account whose own identity policy allows it.",
+      "Source-account users or roles allowed to assume the role (matched with aws:PrincipalArn); the IAM stack also attaches the assume-role policy to each, since trust alone grants nothing. Empty: every principal of the source account whose own identity policy allows it.",
     ),
   externalId: externalId.optional(),
   requireMfa: z.boolean().default(false).describe("Require aws:MultiFactorAuthPresent on the assuming session."),
@@ -361,6 +361,7 @@ function crossFieldProblems(config: AppConfig): ConfigProblem[] {
     ...tagCountProblems(config),
     ...trustPolicySizeProblems(config),
     ...boundaryPartitionProblems(config),
+    ...createdUserProblems(config),
   );
   config.role.trustedPrincipalArns.forEach((arn, index) => {
     const [, partition, account] = PRINCIPAL_ARN.exec(arn) ?? [];
@@ -448,6 +449,34 @@ function trustPolicySizeProblems(config: AppConfig): ConfigProblem[] {
     {
       path: "role.trustedPrincipalArns",
       message: `got ${config.role.trustedPrincipalArns.length} ARNs; the trust policy of destination "${largest.name}" would be ${largest.size} characters, over IAM's default quota of ${TRUST_POLICY_MAX_CHARS}: name fewer principals, or trust a role they share`,
+    },
+  ];
+}
+
+/**
+ * The user `source.createUser` makes signs in with a long-term key alone: it
+ * can never present MFA, and it can assume the role only if the trust lets it.
+ */
+function createdUserProblems(config: AppConfig): ConfigProblem[] {
+  if (!config.source.createUser) return [];
+  if (config.role.requireMfa) {
+    return [
+      {
+        path: "source.createUser",
+        message: "got true; with role.requireMfa the created user could never assume the role (an access key alone carries no MFA): drop one of them",
+      },
+    ];
+  }
+  const trusted = config.role.trustedPrincipalArns;
+  if (trusted.length === 0) return [];
+  const missing = config.destinations
+    .map((d) => `arn:${config.partition}:iam::${config.source.accountId}:user/${assumingUserName(config.role.name, d.name)}`)
+    .filter((arn) => !trusted.includes(arn));
+  if (missing.length === 0) return [];
+  return [
+    {
+      path: "source.createUser",
+      message: `got true; role.trustedPrincipalArns does not name the created user, so the trust would refuse it: add ${missing.join(", ")}, or drop createUser`,
     },
   ];
 }

@@ -123,10 +123,16 @@ export class IamStack extends TerraformStack {
     });
   }
 
-  /** Attaches the policy where configured, or to a group this stack creates; returns that group. */
+  /**
+   * Attaches the policy to every principal that should assume the role: the
+   * `source.attachTo` entries and the users and roles named in
+   * `role.trustedPrincipalArns` (trust alone grants nothing: the caller's own
+   * identity policy must allow sts:AssumeRole too). Only when no principal is
+   * named does it create a group to attach to; returns that group.
+   */
   private attachAssumeRolePolicy(provider: AwsProvider, target: DeploymentTarget): IamGroup | undefined {
     const policyArn = this.assumeRolePolicy.arn;
-    const { groups, roles, users } = target.source.attachTo;
+    const { groups, roles, users } = assumingPrincipals(target);
     groups.forEach((group) => new IamGroupPolicyAttachment(this, `assume-policy-group-${group}`, { provider, group, policyArn }));
     roles.forEach((role) => new IamRolePolicyAttachment(this, `assume-policy-role-${role}`, { provider, role, policyArn }));
     users.forEach((user) => new IamUserPolicyAttachment(this, `assume-policy-user-${user}`, { provider, user, policyArn }));
@@ -148,6 +154,24 @@ export class IamStack extends TerraformStack {
       description: "Secret access key of the assuming user (sensitive)",
     });
   }
+}
+
+/**
+ * The source principals the assume-role policy is attached to: `source.attachTo`
+ * plus the users and roles of `role.trustedPrincipalArns` (by name, each once).
+ * The user `source.createUser` makes gets its own attachment.
+ */
+export function assumingPrincipals(target: DeploymentTarget): { groups: string[]; roles: string[]; users: string[] } {
+  const named = (kind: "role" | "user") =>
+    target.role.trustedPrincipalArns.flatMap((arn) => {
+      const match = new RegExp(`:${kind}/(?:.*/)?([^/]+)$`).exec(arn);
+      return match && !(kind === "user" && target.source.createUser && match[1] === assumingUserName(target.role.name, target.name))
+        ? [match[1]]
+        : [];
+    });
+  const unique = (names: string[]) => [...new Set(names)];
+  const { groups, roles, users } = target.source.attachTo;
+  return { groups: unique([...groups]), roles: unique([...roles, ...named("role")]), users: unique([...users, ...named("user")]) };
 }
 
 /** A `~/.aws/config` profile that assumes the role from the source profile. */

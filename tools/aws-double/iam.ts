@@ -149,6 +149,49 @@ export class IamService implements Service {
     return this.credentials.issueUserKey({ accountId, partition: this.partition, userName, userId: user.id, path: "/" }, { mfa: options.mfa });
   }
 
+  /**
+   * A role with a session already issued, as CI gets one from its OIDC
+   * provider or an instance profile: the double's way in for a principal that
+   * is a role. The role holds only `policies`.
+   */
+  createRoleWithSession(accountId: string, roleName: string, sessionName: string, policies: readonly Json[]): Credentials {
+    const arn = this.arn(accountId, "role", "/", roleName);
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${this.partition}:iam::${accountId}:root` }, Action: "sts:AssumeRole" }],
+    };
+    const role: Role = {
+      name: roleName,
+      path: "/",
+      arn,
+      id: newId("AROA", 17, true),
+      created: new Date(),
+      trustPolicy: JSON.stringify(trust),
+      description: "",
+      maxSessionDuration: 43200,
+      tags: {},
+      inline: new Map(policies.map((document, index): [string, string] => [`policy-${index}`, JSON.stringify(document)])),
+      attached: new Set(),
+      assumableAt: 0,
+      refusalsLeft: 0,
+    };
+    this.account(accountId).roles.set(roleName, role);
+    this.seededRoles.add(arn);
+    return this.credentials.issueSession({
+      accountId,
+      partition: this.partition,
+      roleName,
+      roleArn: arn,
+      roleId: role.id,
+      sessionName,
+      expiration: new Date(Date.now() + 12 * 3600 * 1000),
+      tags: {},
+      mfa: false,
+    });
+  }
+
+  private readonly seededRoles = new Set<string>();
+
   private awsManagedArn(name: string): string {
     return `arn:${this.partition}:iam::aws:policy/${name}`;
   }
@@ -213,7 +256,7 @@ export class IamService implements Service {
       [...this.accounts].map(([accountId, account]) => [
         accountId,
         [
-          ...[...account.roles.values()].map((r) => r.arn),
+          ...[...account.roles.values()].filter((r) => !this.seededRoles.has(r.arn)).map((r) => r.arn),
           ...[...account.policies.values()].map((p) => p.arn),
           ...[...account.groups.values()].map((g) => g.arn),
           ...[...account.users.values()].filter((u) => !this.seededUsers.has(u.arn)).map((u) => u.arn),

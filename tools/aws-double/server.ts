@@ -51,6 +51,8 @@ export interface ProfileSpec {
   readonly policies?: readonly Json[];
   /** The key is used with MFA. @default false */
   readonly mfa?: boolean;
+  /** The profile is a session of this role instead of a user's key (CI's OIDC role, an instance profile). @default - a user */
+  readonly roleName?: string;
 }
 
 export interface AwsDoubleOptions {
@@ -86,11 +88,13 @@ export class AwsDouble {
         spec.profile,
         {
           accountId: spec.accountId,
-          ...this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-${(spec.admin ?? true) ? "admin" : "user"}`, {
-            admin: spec.admin ?? true,
-            mfa: spec.mfa,
-            policies: spec.policies,
-          }),
+          ...(spec.roleName
+            ? this.iam.createRoleWithSession(spec.accountId, spec.roleName, spec.profile, spec.policies ?? [])
+            : this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-${(spec.admin ?? true) ? "admin" : "user"}`, {
+                admin: spec.admin ?? true,
+                mfa: spec.mfa,
+                policies: spec.policies,
+              })),
         },
       ]),
     );
@@ -129,7 +133,12 @@ export class AwsDouble {
     const entries = Object.entries(this.profiles);
     writeFileSync(
       credentials,
-      entries.map(([name, key]) => `[${name}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`).join("\n"),
+      entries
+        .map(
+          ([name, key]) =>
+            `[${name}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n${key.sessionToken ? `aws_session_token = ${key.sessionToken}\n` : ""}`,
+        )
+        .join("\n"),
     );
     writeFileSync(config, entries.map(([name]) => `[profile ${name}]\nregion = ${region}\n`).join("\n"));
     return {
