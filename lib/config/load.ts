@@ -1,0 +1,61 @@
+import { readFileSync } from "node:fs";
+import { JsonSyntaxError, parseJsonSource, type JsonSource } from "../json-source";
+import { ConfigError, problemFrom, type ConfigProblem } from "./problems";
+import { crossFieldProblems } from "./rules";
+import { configSchema, type AppConfig } from "./schema";
+
+/** Where the config is read from unless `ASSUME_ROLE_CONFIG` names another file. */
+export const DEFAULT_CONFIG_PATH = "config/default.json";
+/** Environment variable that selects another config file. */
+export const CONFIG_ENV_VAR = "ASSUME_ROLE_CONFIG";
+
+/**
+ * Validates raw JSON data against the contract.
+ * @param source - where the data came from, for the error message
+ * @throws ConfigError listing every problem found
+ */
+export function parseConfig(data: unknown, source = "configuration"): AppConfig {
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, result.error.issues.map(problemFrom));
+  const problems = crossFieldProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return result.data;
+}
+
+/**
+ * Reads and validates a config file.
+ * @param path - @default `$ASSUME_ROLE_CONFIG`, else `config/default.json`
+ */
+export function loadConfig(path: string = process.env[CONFIG_ENV_VAR] || DEFAULT_CONFIG_PATH): AppConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (error as Error).message;
+    throw new ConfigError(path, [
+      { path: "(file)", message: `cannot read ${path}: ${reason}; set ${CONFIG_ENV_VAR} to a readable JSON file or create ${DEFAULT_CONFIG_PATH}` },
+    ]);
+  }
+  let source: JsonSource;
+  try {
+    source = parseJsonSource(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    throw new ConfigError(path, [{ path: "(file)", message: error.message }]);
+  }
+  // A key given twice is a mistake JSON.parse would hide: reported with every other problem.
+  const duplicates: ConfigProblem[] = source.duplicates.map((d) => ({
+    path: d.path,
+    message: `is given twice (line ${d.first.line}, column ${d.first.column} and line ${d.again.line}, column ${d.again.column}); only the last would count: keep one`,
+  }));
+  let config: AppConfig | undefined;
+  let problems: readonly ConfigProblem[] = [];
+  try {
+    config = parseConfig(source.value, path);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems = error.problems;
+  }
+  if (duplicates.length > 0 || !config) throw new ConfigError(path, [...duplicates, ...problems]);
+  return config;
+}

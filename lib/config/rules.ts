@@ -1,0 +1,245 @@
+import { assumingUserName, IAM_NAME_LIMITS } from "../names";
+import { policyJson } from "../policy-document";
+import { regionPartition } from "../regions";
+import { buildTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
+import { formatValue, type ConfigProblem } from "./problems";
+import { MAX_TAGS, PRINCIPAL_ARN, PROJECT_TAG, type AppConfig } from "./schema";
+
+/**
+ * Rules that span several fields, checked once the shape is right: each a
+ * named function of the validated config, listed in CROSS_FIELD_RULES. To
+ * add one, write the function and list it.
+ */
+export type CrossFieldRule = (config: AppConfig) => ConfigProblem[];
+
+/** Destination names become stack names: each once. */
+function uniqueDestinationNames(config: AppConfig): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  return config.destinations.flatMap((destination, index): ConfigProblem[] => {
+    const first = seen.get(destination.name);
+    if (first === undefined) {
+      seen.set(destination.name, index);
+      return [];
+    }
+    return [
+      { path: `destinations[${index}].name`, message: `got "${destination.name}"; names must be unique (also used by destinations[${first}])` },
+    ];
+  });
+}
+
+/** A cross-account role in the source account is not cross-account. */
+function destinationsOutsideSource(config: AppConfig): ConfigProblem[] {
+  return config.destinations.flatMap((destination, index) =>
+    destination.accountId === config.source.accountId
+      ? [
+          {
+            path: `destinations[${index}].accountId`,
+            message: `got "${destination.accountId}"; must differ from source.accountId (a cross-account role in the same account is not cross-account)`,
+          },
+        ]
+      : [],
+  );
+}
+
+/** Every region must exist, in the configured partition (the AWS SDK's partition data). */
+function regionsInPartition(config: AppConfig): ConfigProblem[] {
+  const regions: [string, string][] = [
+    ["region", config.region],
+    ...config.destinations.flatMap((d, i): [string, string][] => (d.region ? [[`destinations[${i}].region`, d.region]] : [])),
+  ];
+  if (config.backend.type === "s3") regions.push(["backend.region", config.backend.region]);
+  return regions.flatMap(([path, name]): ConfigProblem[] => {
+    const actual = regionPartition(name);
+    if (actual === undefined) {
+      return [
+        {
+          path,
+          message: `got "${name}"; not a region in the AWS SDK's partition data (for example us-east-2 or eu-west-1 in aws, cn-north-1 in aws-cn, us-gov-west-1 in aws-us-gov)`,
+        },
+      ];
+    }
+    return actual === config.partition
+      ? []
+      : [{ path, message: `got "${name}"; it belongs to partition "${actual}" but partition is "${config.partition}"` }];
+  });
+}
+
+/** The Project tag comes from "project": the scoped policy keys on it. */
+function projectTagFromProject(config: AppConfig): ConfigProblem[] {
+  const tagMaps: [string, Record<string, string>][] = [
+    ["tags", config.tags],
+    ...config.destinations.map((d, i): [string, Record<string, string>] => [`destinations[${i}].tags`, d.tags]),
+  ];
+  return tagMaps
+    .filter(([, tags]) => PROJECT_TAG in tags)
+    .map(([path, tags]) => ({
+      path: `${path}.${PROJECT_TAG}`,
+      message: `got ${formatValue(tags[PROJECT_TAG])}; the ${PROJECT_TAG} tag is set from "project" (the scoped policy keys on it): set "project" instead`,
+    }));
+}
+
+/** Trusted principals must be the source account's. */
+function trustedPrincipalsInSource(config: AppConfig): ConfigProblem[] {
+  return config.role.trustedPrincipalArns.flatMap((arn, index) => {
+    const [, partition, account] = PRINCIPAL_ARN.exec(arn) ?? [];
+    if (account === config.source.accountId && partition === config.partition) return [];
+    return [
+      {
+        path: `role.trustedPrincipalArns[${index}]`,
+        message: `got "${arn}"; must be a principal of the source account ${config.source.accountId} in partition "${config.partition}"`,
+      },
+    ];
+  });
+}
+
+/**
+ * The created user's name must fit IAM's 64 characters: checked with the
+ * function that builds it. The policy and group names need no check: with
+ * role.name at most 64 and a destination name at most 32 they stay under 128.
+ */
+function derivedNameProblems(config: AppConfig): ConfigProblem[] {
+  if (!config.source.createUser) return [];
+  return config.destinations.flatMap((destination, index) => {
+    const name = assumingUserName(config.role.name, destination.name);
+    if (name.length <= IAM_NAME_LIMITS.user) return [];
+    return [
+      {
+        path: `destinations[${index}].name`,
+        message: `got "${destination.name}"; with role.name it makes the user name "${name}" (${name.length} characters), over IAM's limit of ${IAM_NAME_LIMITS.user}: shorten role.name or the destination name`,
+      },
+    ];
+  });
+}
+
+/**
+ * Each attachTo entry becomes a resource whose address is made from its name
+ * with `+=,.@` stripped: a duplicate, or two names that differ only in those,
+ * would collide and one principal would silently get no access.
+ */
+function attachToProblems(config: AppConfig): ConfigProblem[] {
+  const attachTo = config.source.attachTo;
+  if (!attachTo) return [];
+  return (["groups", "roles", "users"] as const).flatMap((kind) => {
+    const seen = new Map<string, number>();
+    return attachTo[kind].flatMap((name, index): ConfigProblem[] => {
+      // IAM names are unique regardless of case; resource addresses drop +=,.@.
+      const key = name.toLowerCase().replace(/[+=,.@]/g, "");
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, index);
+        return [];
+      }
+      const other = attachTo[kind][first];
+      const why = other === name ? "it is listed twice" : `it and "${other}" differ only in case or in +=,.@, which resource addresses drop`;
+      return [
+        { path: `source.attachTo.${kind}[${index}]`, message: `got "${name}"; ${why} (source.attachTo.${kind}[${first}]): list each principal once` },
+      ];
+    });
+  });
+}
+
+/** Every resource gets the merged tags, `Project`, and the instance its `Name`: at most MAX_TAGS in all. */
+function tagCountProblems(config: AppConfig): ConfigProblem[] {
+  return config.destinations.flatMap((destination, index) => {
+    const keys = new Set([...Object.keys(config.tags), ...Object.keys(destination.tags), PROJECT_TAG, "Name"]);
+    if (keys.size <= MAX_TAGS) return [];
+    return [
+      {
+        path: `destinations[${index}].tags`,
+        message: `with the top-level tags, Project and the instance's Name, destination "${destination.name}" puts ${keys.size} tags on a resource; AWS allows at most ${MAX_TAGS}`,
+      },
+    ];
+  });
+}
+
+/** The largest trust policy a destination's role gets, measured as IAM counts it (without whitespace, as policyJson writes it). */
+function trustPolicySizeProblems(config: AppConfig): ConfigProblem[] {
+  const sized = config.destinations.map((destination) => ({
+    name: destination.name,
+    size: policyJson(
+      buildTrustPolicy(config.partition, config.source.accountId, { ...config.role, externalId: destination.externalId ?? config.role.externalId }),
+    ).length,
+  }));
+  const largest = sized.reduce((a, b) => (b.size > a.size ? b : a));
+  if (largest.size <= TRUST_POLICY_MAX_CHARS) return [];
+  return [
+    {
+      path: "role.trustedPrincipalArns",
+      message: `got ${config.role.trustedPrincipalArns.length} ARNs; the trust policy of destination "${largest.name}" would be ${largest.size} characters, over IAM's default quota of ${TRUST_POLICY_MAX_CHARS}: name fewer principals, or trust a role they share`,
+    },
+  ];
+}
+
+/**
+ * The user `source.createUser` makes signs in with a long-term key alone: it
+ * can never present MFA, and it can assume the role only if the trust lets it.
+ */
+function createdUserProblems(config: AppConfig): ConfigProblem[] {
+  if (!config.source.createUser) return [];
+  if (config.role.requireMfa) {
+    return [
+      {
+        path: "source.createUser",
+        message: "got true; with role.requireMfa the created user could never assume the role (an access key alone carries no MFA): drop one of them",
+      },
+    ];
+  }
+  const trusted = config.role.trustedPrincipalArns;
+  if (trusted.length === 0) return [];
+  const missing = config.destinations
+    .map((d) => `arn:${config.partition}:iam::${config.source.accountId}:user/${assumingUserName(config.role.name, d.name)}`)
+    .filter((arn) => !trusted.includes(arn));
+  if (missing.length === 0) return [];
+  return [
+    {
+      path: "source.createUser",
+      message: `got true; role.trustedPrincipalArns does not name the created user, so the trust would refuse it: add ${missing.join(", ")}, or drop createUser`,
+    },
+  ];
+}
+
+/** A permissions boundary of another partition cannot be attached. */
+function boundaryPartitionProblems(config: AppConfig): ConfigProblem[] {
+  const arn = config.role.permissionsBoundaryArn;
+  const partition = arn?.split(":")[1];
+  if (!arn || partition === config.partition) return [];
+  return [{ path: "role.permissionsBoundaryArn", message: `got "${arn}"; it is in partition "${partition}" but partition is "${config.partition}"` }];
+}
+
+/** Each destination creates role.name in its account: two destinations in one account would create the same role twice. */
+function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  return config.destinations.flatMap((destination, index): ConfigProblem[] => {
+    const first = seen.get(destination.accountId);
+    if (first === undefined) {
+      seen.set(destination.accountId, index);
+      return [];
+    }
+    return [
+      {
+        path: `destinations[${index}].accountId`,
+        message: `got "${destination.accountId}"; destinations[${first}] ("${config.destinations[first].name}") is in the same account, and both would create the role "${config.role.name}" there (IAM roles are global to an account): use one destination per account`,
+      },
+    ];
+  });
+}
+
+/** Every cross-field rule, in the order their problems are listed. */
+export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  uniqueDestinationNames,
+  destinationsOutsideSource,
+  regionsInPartition,
+  projectTagFromProject,
+  derivedNameProblems,
+  attachToProblems,
+  sharedAccountProblems,
+  tagCountProblems,
+  trustPolicySizeProblems,
+  boundaryPartitionProblems,
+  createdUserProblems,
+  trustedPrincipalsInSource,
+];
+
+export function crossFieldProblems(config: AppConfig): ConfigProblem[] {
+  return CROSS_FIELD_RULES.flatMap((rule) => rule(config));
+}
