@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:
 import { basename, dirname, join, resolve } from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import type { AppConfig } from "./lib/config";
+import { parseState } from "./lib/state";
 import { resolveTargets, type DeploymentTarget } from "./lib/targets";
 import { Ec2Stack } from "./stacks/ec2-stack";
 import { IamStack } from "./stacks/iam-stack";
@@ -48,6 +49,27 @@ export function synthSummary(result: SynthResult, outdir: string): string[] {
   return [...result.warnings.map((w) => `Warning: ${w}`), `Synthesized ${result.stacks.length} stacks into ${outdir} (${count})`];
 }
 
+/**
+ * State files of stacks the config no longer makes that still hold resources:
+ * removing a destination from the config destroys nothing, and its resources
+ * would be forgotten.
+ */
+function orphanedStates(directory: string, shown: string, stacks: readonly string[]): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory)
+    .filter((file) => file.endsWith(".tfstate"))
+    .map((file) => ({ file, stack: file.slice(0, -".tfstate".length) }))
+    .filter(({ stack }) => !stacks.includes(stack))
+    .flatMap(({ file, stack }) => {
+      const held = parseState(readFileSync(join(directory, file), "utf8"))?.resources ?? 0;
+      if (held === 0) return [];
+      const destination = stack.replace(/-(iam|ec2)$/, "");
+      return [
+        `${join(shown, file)} holds ${held} resource(s), but the config makes no stack ${stack}: removing a destination destroys nothing. Put it back with "retired": true, run npm run destroy -- ${destination}, then remove it.`,
+      ];
+    });
+}
+
 const stackFolders = (outdir: string) => (existsSync(join(outdir, "stacks")) ? readdirSync(join(outdir, "stacks")) : []);
 
 /**
@@ -73,7 +95,7 @@ export function synthesizeApp(config: AppConfig, outdir: string): SynthResult {
   }
   const manifest = JSON.parse(readFileSync(join(staging, "manifest.json"), "utf8")) as Manifest;
   const stacks = Object.keys(manifest.stacks);
-  const warnings = Object.entries(manifest.stacks).flatMap(([stack, { annotations = [] }]) =>
+  const warnings: string[] = Object.entries(manifest.stacks).flatMap(([stack, { annotations = [] }]) =>
     annotations.filter((a) => a.level === AnnotationMetadataEntryType.WARN).map((a) => `${stack}: ${a.message}`),
   );
   for (const stack of stacks) {
@@ -83,6 +105,7 @@ export function synthesizeApp(config: AppConfig, outdir: string): SynthResult {
     }
   }
   const removed = stackFolders(final).filter((stack) => !stacks.includes(stack));
+  if (config.backend.type === "local") warnings.push(...orphanedStates(resolve(config.backend.directory), config.backend.directory, stacks));
   const retired = `${staging}.previous`;
   if (existsSync(final)) renameSync(final, retired);
   renameSync(staging, final);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { App } from "cdktf";
 import { synthesizeApp, synthSummary } from "../app";
 import { loadConfig } from "../lib/config";
@@ -116,6 +116,22 @@ describe("synthesizeApp", () => {
       expect.stringMatching(/^destination-iam: role.permissions is ec2-full-access: the role may do anything in EC2/),
     ]);
     expect(synthSummary(result, "cdktf.out")).toEqual([`Warning: ${result.warnings[0]}`, "Synthesized 2 stacks into cdktf.out (1 warning)"]);
+  });
+
+  it("warns about state a removed destination left behind, saying how to destroy it", () => {
+    // GIVEN state of a destination no longer in the config (resources left), and of one already destroyed (none)
+    const project = mkdtempSync(join(tmpdir(), "orphans-"));
+    const directory = join(project, "state");
+    mkdirSync(directory);
+    const state = (n: number) => JSON.stringify({ resources: Array.from({ length: n }, () => ({ mode: "managed", instances: [{}] })), outputs: {} });
+    writeFileSync(join(directory, "old-iam.tfstate"), state(5));
+    writeFileSync(join(directory, "gone-ec2.tfstate"), state(0));
+    // WHEN
+    const result = synthesizeApp(config({ backend: { type: "local", directory: relative(process.cwd(), directory) } }), join(project, "cdktf.out"));
+    // THEN
+    expect(result.warnings).toEqual([
+      `${join(relative(process.cwd(), directory), "old-iam.tfstate")} holds 5 resource(s), but the config makes no stack old-iam: removing a destination destroys nothing. Put it back with "retired": true, run npm run destroy -- old, then remove it.`,
+    ]);
   });
 
   it("leaves the previous output exactly as it was when synthesis crashes", () => {

@@ -220,6 +220,32 @@ describe("runWorkflow: deploy", () => {
   });
 });
 
+describe("runWorkflow: a retired destination", () => {
+  const retired = resolveTargets(config({ destinations: [{ name: "old", accountId: "222222222222", retired: true }] }));
+
+  it("is skipped by deploy, saying how to take it down", async () => {
+    const { runner, calls } = fakeCdktf();
+    const { opts, logged } = options();
+    await runWorkflow("deploy", selectStacks(retired, []), runner, opts);
+    expect(calls).toEqual([]);
+    expect(logged).toContain("old-iam: skipped: old is retired: not deployed (npm run destroy -- old takes it down)");
+  });
+
+  it("is destroyed by destroy, EC2 stack first", async () => {
+    const { runner, calls } = fakeCdktf();
+    await runWorkflow(
+      "destroy",
+      selectStacks(retired, []),
+      runner,
+      options({ state: async (stack) => (stack.endsWith("-ec2") ? undefined : { resources: 5, outputs: {} }) }).opts,
+    );
+    expect(calls).toEqual([
+      "destroy old-ec2 --skip-synth --auto-approve",
+      "destroy old-iam --skip-synth --ignore-missing-stack-dependencies --auto-approve",
+    ]);
+  });
+});
+
 describe("runWorkflow: destroy, diff, output", () => {
   it("destroys the EC2 stack, then the IAM stack once its EC2 stack holds nothing", async () => {
     const { runner, calls } = fakeCdktf();

@@ -61,6 +61,8 @@ export interface DeploymentTarget {
   /** Tags on every resource, including `Project`. */
   readonly tags: Tags;
   readonly backend: BackendConfig;
+  /** Being taken down: deploy skips it, destroy still works. */
+  readonly retired: boolean;
   readonly iamStackName: string;
   readonly ec2StackName: string;
 }
@@ -89,6 +91,7 @@ export function resolveTargets(config: AppConfig): DeploymentTarget[] {
       instance: { ...config.instance, instanceType: destination.instanceType ?? config.instance.instanceType },
       tags: { ...config.tags, ...destination.tags, [PROJECT_TAG]: config.project },
       backend: config.backend,
+      retired: destination.retired,
       iamStackName: names.iam,
       ec2StackName: names.ec2,
     };

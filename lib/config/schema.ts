@@ -115,6 +115,12 @@ const destinationSchema = strict({
   instanceType: instanceType.optional().describe("Instance type for this destination. @default `instance.instanceType`"),
   externalId: externalId.optional().describe("External ID for this destination. @default `role.externalId`"),
   tags: tagMap.default({}).describe("Extra tags for this destination's resources, merged over the top-level `tags`."),
+  retired: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Being taken down: its stacks are still synthesized so `npm run destroy -- <name>` can destroy them, and `npm run deploy` skips them. Remove the destination from the config only once destroyed.",
+    ),
 });
 
 const roleSchema = strict({

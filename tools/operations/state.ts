@@ -2,22 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BackendConfig } from "../../lib/config";
-import type { StackState, StateReader } from "./workflow";
-
-interface StateFile {
-  readonly resources?: readonly { readonly mode: string; readonly instances?: readonly unknown[] }[];
-  readonly outputs?: Readonly<Record<string, { readonly value: unknown }>>;
-}
-
-/** Managed resources and outputs of a state document; `undefined` for no state or an empty one. */
-export function parseState(text: string): StackState | undefined {
-  if (text.trim() === "") return undefined;
-  const state = JSON.parse(text) as StateFile;
-  const resources = (state.resources ?? []).filter((r) => r.mode === "managed").reduce((sum, r) => sum + (r.instances?.length ?? 0), 0);
-  const outputs = Object.fromEntries(Object.entries(state.outputs ?? {}).map(([name, output]) => [name, output.value]));
-  if (resources === 0 && Object.keys(outputs).length === 0) return undefined;
-  return { resources, outputs };
-}
+import { parseState } from "../../lib/state";
+import type { StateReader } from "./workflow";
 
 function terraformText(args: readonly string[], cwd: string): Promise<string> {
   return new Promise((done) => {

@@ -1,4 +1,7 @@
+import type { StackState } from "../../lib/state";
 import type { StackSelection } from "../../lib/targets";
+
+export type { StackState };
 
 /**
  * The deploy workflow: runs the real cdktf CLI over the selected stacks in
@@ -21,12 +24,6 @@ export interface CdktfResult {
 /** Runs `cdktf <args>` for one stack and resolves with its exit code and output. */
 export interface CdktfRunner {
   run(stack: string, args: readonly string[]): Promise<CdktfResult>;
-}
-
-/** What a stack's Terraform state holds. */
-export interface StackState {
-  readonly resources: number;
-  readonly outputs: Readonly<Record<string, unknown>>;
 }
 
 /** Reads a stack's state; `undefined` when the stack was never deployed. */
@@ -225,6 +222,14 @@ export async function runWorkflow(
     const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
     switch (command) {
       case "deploy": {
+        if (s.target.retired) {
+          for (const [stack, selected] of [
+            [iam, s.iam],
+            [ec2, s.ec2],
+          ] as const)
+            if (selected) skip(stack, "skipped", `${name} is retired: not deployed (npm run destroy -- ${name} takes it down)`);
+          return;
+        }
         if (s.iam && !(await step(iam, flags("deploy", iam, "--skip-synth")))) {
           if (s.ec2) skip(ec2, "skipped", `${iam} did not deploy`);
           return;
