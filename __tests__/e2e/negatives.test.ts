@@ -13,7 +13,10 @@ describe("end to end, what must not work does not", () => {
     "what the trust policy denies: a wrong external ID (the retry gives up within its bound), then a source principal outside the trust",
     async () => {
       // GIVEN the IAM stack deployed with the example's external ID
-      const ws = await Workspace.open("e2e/trust-denials", example, { profiles: [...TUTORIAL_PROFILES] });
+      // (ci-deployer exists in the source account, so the IAM stack can attach the assume-role policy to it)
+      const ws = await Workspace.open("e2e/trust-denials", example, {
+        profiles: [...TUTORIAL_PROFILES, { profile: "ci", accountId: "111111111111", roleName: "ci-deployer" }],
+      });
       try {
         expect((await ws.run("deploy", ["destination-iam", "--auto-approve"])).code).toBe(0);
 
