@@ -21,7 +21,7 @@ export class StsService implements Service {
     private readonly iam: IamService,
   ) {
     this.handlers = {
-      // Needs no permission in AWS: any valid credentials may ask who they are.
+      // Needs no permission in AWS: every holder of valid credentials may ask who it is.
       GetCallerIdentity: (c) => ({ Arn: c.caller.arn, UserId: c.caller.userId, Account: c.caller.accountId }),
       AssumeRole: (c) => this.assumeRole(c),
     };
