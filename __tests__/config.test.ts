@@ -307,6 +307,26 @@ describe("parseConfig: AWS's limits on tags, session tags, the trust policy and 
   });
 });
 
+describe("parseConfig: every problem at once", () => {
+  it("reports shape and cross-field problems together: a 60 s session, a duplicate destination, a destination in the source account", () => {
+    // GIVEN one shape problem (role) and two cross-field problems in fields that are valid on their own (destinations, source)
+    const data = rawConfig({
+      role: { name: "cross-account-ec2", maxSessionDurationSeconds: 60 },
+      destinations: [
+        { name: "dev", accountId: DESTINATION_ACCOUNT },
+        { name: "dev", accountId: SOURCE_ACCOUNT },
+      ],
+    });
+    // WHEN / THEN all three, the shape problem first
+    expect(problemsOf(data).map((p) => p.path)).toEqual(["role.maxSessionDurationSeconds", "destinations[1].name", "destinations[1].accountId"]);
+  });
+
+  it("skips a cross-field rule whose fields are themselves invalid, rather than guessing", () => {
+    const data = rawConfig({ region: "moon-1", destinations: [{ name: "dev", accountId: DESTINATION_ACCOUNT, region: "eu-west-1" }] });
+    expect(problemsOf(data).map((p) => p.path)).toEqual(["region"]);
+  });
+});
+
 describe("parseConfig: a created user that could never assume the role", () => {
   const creating = (role: Json) =>
     rawConfig({ source: { accountId: SOURCE_ACCOUNT, profile: "source", createUser: true }, role: { name: "cross-account-ec2", ...role } });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { JsonSyntaxError, parseJsonSource, type JsonSource } from "../json-source";
 import { ConfigError, problemFrom, type ConfigProblem } from "./problems";
-import { crossFieldProblems } from "./rules";
+import { crossFieldProblems, crossFieldProblemsOfPartial } from "./rules";
 import { configSchema, type AppConfig } from "./schema";
 
 /** Where the config is read from unless `ASSUME_ROLE_CONFIG` names another file. */
@@ -16,10 +16,24 @@ export const CONFIG_ENV_VAR = "ASSUME_ROLE_CONFIG";
  */
 export function parseConfig(data: unknown, source = "configuration"): AppConfig {
   const result = configSchema.safeParse(data, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(problemFrom));
+  if (!result.success) {
+    const shape = result.error.issues.map(problemFrom);
+    throw new ConfigError(source, [...shape, ...crossFieldProblemsOfPartial(validFields(data))]);
+  }
   const problems = crossFieldProblems(result.data);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return result.data;
+}
+
+/** The top-level fields that are valid on their own, parsed with their defaults. */
+function validFields(data: unknown): Partial<AppConfig> {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return {};
+  const raw = data as Record<string, unknown>;
+  const fields = Object.entries(configSchema.shape).flatMap(([key, schema]) => {
+    const result = schema.safeParse(raw[key]);
+    return result.success && result.data !== undefined ? [[key, result.data]] : [];
+  });
+  return Object.fromEntries(fields) as Partial<AppConfig>;
 }
 
 /**

@@ -224,22 +224,38 @@ function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
   });
 }
 
+/** A rule, and the top-level fields it reads: it can still run when other fields are invalid. */
+interface ListedRule {
+  readonly check: CrossFieldRule;
+  readonly reads: readonly (keyof AppConfig)[];
+}
+
 /** Every cross-field rule, in the order their problems are listed. */
-export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
-  uniqueDestinationNames,
-  destinationsOutsideSource,
-  regionsInPartition,
-  projectTagFromProject,
-  derivedNameProblems,
-  attachToProblems,
-  sharedAccountProblems,
-  tagCountProblems,
-  trustPolicySizeProblems,
-  boundaryPartitionProblems,
-  createdUserProblems,
-  trustedPrincipalsInSource,
+export const CROSS_FIELD_RULES: readonly ListedRule[] = [
+  { check: uniqueDestinationNames, reads: ["destinations"] },
+  { check: destinationsOutsideSource, reads: ["destinations", "source"] },
+  { check: regionsInPartition, reads: ["region", "destinations", "backend", "partition"] },
+  { check: projectTagFromProject, reads: ["tags", "destinations"] },
+  { check: derivedNameProblems, reads: ["source", "destinations", "role"] },
+  { check: attachToProblems, reads: ["source"] },
+  { check: sharedAccountProblems, reads: ["destinations", "role"] },
+  { check: tagCountProblems, reads: ["tags", "destinations"] },
+  { check: trustPolicySizeProblems, reads: ["destinations", "role", "partition", "source"] },
+  { check: boundaryPartitionProblems, reads: ["role", "partition"] },
+  { check: createdUserProblems, reads: ["source", "role", "destinations", "partition"] },
+  { check: trustedPrincipalsInSource, reads: ["role", "source", "partition"] },
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {
-  return CROSS_FIELD_RULES.flatMap((rule) => rule(config));
+  return CROSS_FIELD_RULES.flatMap((rule) => rule.check(config));
+}
+
+/**
+ * The cross-field problems of a config whose shape is wrong: each top-level
+ * field that is valid on its own is parsed (defaults filled in), and every
+ * rule whose fields all are valid still runs. So a bad session length does
+ * not hide a duplicate destination name.
+ */
+export function crossFieldProblemsOfPartial(parsed: Partial<AppConfig>): ConfigProblem[] {
+  return CROSS_FIELD_RULES.filter((rule) => rule.reads.every((key) => parsed[key] !== undefined)).flatMap((rule) => rule.check(parsed as AppConfig));
 }
