@@ -307,6 +307,20 @@ describe("parseConfig: AWS's limits on tags, session tags, the trust policy and 
   });
 });
 
+describe("parseConfig: the MFA age", () => {
+  it("fails if maxMfaAgeSeconds is set without requireMfa", () => {
+    expect(problemAt(withRole({ maxMfaAgeSeconds: 3600 }), "role.maxMfaAgeSeconds")).toBe(
+      "got 3600; it bounds the age of an MFA sign-in, so it needs role.requireMfa: true",
+    );
+  });
+
+  it("fails if maxMfaAgeSeconds is over 12 hours", () => {
+    expect(problemAt(withRole({ requireMfa: true, maxMfaAgeSeconds: 86400 }), "role.maxMfaAgeSeconds")).toContain(
+      "must be at most 43200 seconds (12 hours)",
+    );
+  });
+});
+
 describe("parseConfig: every problem at once", () => {
   it("reports shape and cross-field problems together: a 60 s session, a duplicate destination, a destination in the source account", () => {
     // GIVEN one shape problem (role) and two cross-field problems in fields that are valid on their own (destinations, source)

@@ -11,6 +11,7 @@ const REGION = "us-east-2";
 // GIVEN the hardened setup: named principal, external ID; a second config adds MFA.
 const hardened = synthesizedPolicies(config({}, { trustedPrincipalArns: [CI], externalId: EXTERNAL_ID }));
 const withMfa = synthesizedPolicies(config({}, { externalId: EXTERNAL_ID, requireMfa: true }));
+const withRecentMfa = synthesizedPolicies(config({}, { externalId: EXTERNAL_ID, requireMfa: true, maxMfaAgeSeconds: 3600 }));
 
 /** An sts:AssumeRole call into the role: the source-side policy and the trust policy both apply. */
 function assumeRole(policies: typeof hardened, principal: string, context: Record<string, string> = {}): Request {
@@ -85,6 +86,13 @@ describe("trust: who may assume the role", () => {
 
   it("allows the same session with MFA", async () => {
     expect(await decide(assumeRole(withMfa, CI, { "sts:ExternalId": EXTERNAL_ID, "aws:MultiFactorAuthPresent": "true" }))).toBe("Allowed");
+  });
+
+  it("with maxMfaAgeSeconds, denies an MFA sign-in older than the bound and allows a recent one", async () => {
+    const mfa = (age: string) => ({ "sts:ExternalId": EXTERNAL_ID, "aws:MultiFactorAuthPresent": "true", "aws:MultiFactorAuthAge": age });
+    expect(await decide(assumeRole(withRecentMfa, CI, mfa("86400")))).toBe("ImplicitlyDenied");
+    expect(await decide(assumeRole(withRecentMfa, CI, mfa("600")))).toBe("Allowed");
+    expect(await decide(assumeRole(withRecentMfa, CI, { "sts:ExternalId": EXTERNAL_ID }))).toBe("ImplicitlyDenied");
   });
 });
 

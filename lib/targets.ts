@@ -21,6 +21,8 @@ export interface RoleSettings {
   /** @default - no sts:ExternalId condition */
   readonly externalId?: string;
   readonly requireMfa: boolean;
+  /** @default - any MFA age */
+  readonly maxMfaAgeSeconds?: number;
   /** @default - no aws:PrincipalOrgID condition */
   readonly sourceOrgId?: string;
   readonly maxSessionDurationSeconds: number;

@@ -28,7 +28,10 @@ export function sessionActions(role: Pick<RoleSettings, "sessionTags" | "sourceI
 export function buildTrustPolicy(
   partition: Partition,
   sourceAccountId: string,
-  role: Pick<RoleSettings, "trustedPrincipalArns" | "externalId" | "sourceOrgId" | "sourceIdentity" | "requireMfa" | "sessionTags">,
+  role: Pick<
+    RoleSettings,
+    "trustedPrincipalArns" | "externalId" | "sourceOrgId" | "sourceIdentity" | "requireMfa" | "maxMfaAgeSeconds" | "sessionTags"
+  >,
 ): PolicyDocument {
   return policyDocument({
     Sid: "AssumeFromSourceAccount",
@@ -41,6 +44,12 @@ export function buildTrustPolicy(
       ["StringEquals", "aws:PrincipalOrgID", role.sourceOrgId],
       ["StringEquals", "sts:SourceIdentity", role.sourceIdentity],
       ["Bool", "aws:MultiFactorAuthPresent", role.requireMfa ? "true" : undefined],
+      // Absent without MFA, so NumericLessThan also fails for a session without MFA.
+      [
+        "NumericLessThan",
+        "aws:MultiFactorAuthAge",
+        role.requireMfa && role.maxMfaAgeSeconds !== undefined ? String(role.maxMfaAgeSeconds) : undefined,
+      ],
     ]),
   });
 }

@@ -78,6 +78,17 @@ function projectTagFromProject(config: AppConfig): ConfigProblem[] {
     }));
 }
 
+/** An MFA age only means something when MFA is required. */
+function mfaAgeNeedsMfa(config: AppConfig): ConfigProblem[] {
+  if (config.role.maxMfaAgeSeconds === undefined || config.role.requireMfa) return [];
+  return [
+    {
+      path: "role.maxMfaAgeSeconds",
+      message: `got ${config.role.maxMfaAgeSeconds}; it bounds the age of an MFA sign-in, so it needs role.requireMfa: true`,
+    },
+  ];
+}
+
 /** Trusted principals must be the source account's. */
 function trustedPrincipalsInSource(config: AppConfig): ConfigProblem[] {
   return config.role.trustedPrincipalArns.flatMap((arn, index) => {
@@ -244,6 +255,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: boundaryPartitionProblems, reads: ["role", "partition"] },
   { check: createdUserProblems, reads: ["source", "role", "destinations", "partition"] },
   { check: trustedPrincipalsInSource, reads: ["role", "source", "partition"] },
+  { check: mfaAgeNeedsMfa, reads: ["role"] },
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {

@@ -137,6 +137,15 @@ const roleSchema = strict({
     ),
   externalId: externalId.optional(),
   requireMfa: z.boolean().default(false).describe("Require aws:MultiFactorAuthPresent on the assuming session."),
+  maxMfaAgeSeconds: z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(1, "must be at least 1 second")
+    .max(MAX_SESSION_SECONDS, `must be at most ${MAX_SESSION_SECONDS} seconds (12 hours)`)
+    .optional()
+    .describe(
+      "With requireMfa: also require that the MFA sign-in is at most this old (aws:MultiFactorAuthAge), so a day-old session cannot assume the role.",
+    ),
   sourceOrgId: z
     .string()
     .regex(ORG_ID, "must be an AWS Organizations ID such as o-a1b2c3d4e5")
