@@ -12,19 +12,23 @@ import { MAX_TAGS, PRINCIPAL_ARN, PROJECT_TAG, type AppConfig } from "./schema";
  */
 export type CrossFieldRule = (config: AppConfig) => ConfigProblem[];
 
+/** Each item whose key an earlier item already had, with that earlier item's index. */
+function repeats<T>(items: readonly T[], key: (item: T) => string): { index: number; first: number }[] {
+  const seen = new Map<string, number>();
+  return items.flatMap((item, index) => {
+    const first = seen.get(key(item));
+    if (first !== undefined) return [{ index, first }];
+    seen.set(key(item), index);
+    return [];
+  });
+}
+
 /** Destination names become stack names: each once. */
 function uniqueDestinationNames(config: AppConfig): ConfigProblem[] {
-  const seen = new Map<string, number>();
-  return config.destinations.flatMap((destination, index): ConfigProblem[] => {
-    const first = seen.get(destination.name);
-    if (first === undefined) {
-      seen.set(destination.name, index);
-      return [];
-    }
-    return [
-      { path: `destinations[${index}].name`, message: `got "${destination.name}"; names must be unique (also used by destinations[${first}])` },
-    ];
-  });
+  return repeats(config.destinations, (d) => d.name).map(({ index, first }) => ({
+    path: `destinations[${index}].name`,
+    message: `got "${config.destinations[index].name}"; names must be unique (also used by destinations[${first}])`,
+  }));
 }
 
 /** A cross-account role in the source account is not cross-account. */
@@ -131,20 +135,17 @@ function attachToProblems(config: AppConfig): ConfigProblem[] {
   const attachTo = config.source.attachTo;
   if (!attachTo) return [];
   return (["groups", "roles", "users"] as const).flatMap((kind) => {
-    const seen = new Map<string, number>();
-    return attachTo[kind].flatMap((name, index): ConfigProblem[] => {
-      // IAM names are unique regardless of case; resource addresses drop +=,.@.
-      const key = name.toLowerCase().replace(/[+=,.@]/g, "");
-      const first = seen.get(key);
-      if (first === undefined) {
-        seen.set(key, index);
-        return [];
-      }
-      const other = attachTo[kind][first];
-      const why = other === name ? "it is listed twice" : `it and "${other}" differ only in case or in +=,.@, which resource addresses drop`;
-      return [
-        { path: `source.attachTo.${kind}[${index}]`, message: `got "${name}"; ${why} (source.attachTo.${kind}[${first}]): list each principal once` },
-      ];
+    const names = attachTo[kind];
+    // IAM names are unique regardless of case; resource addresses drop +=,.@.
+    return repeats(names, (name) => name.toLowerCase().replace(/[+=,.@]/g, "")).map(({ index, first }) => {
+      const why =
+        names[first] === names[index]
+          ? "it is listed twice"
+          : `it and "${names[first]}" differ only in case or in +=,.@, which resource addresses drop`;
+      return {
+        path: `source.attachTo.${kind}[${index}]`,
+        message: `got "${names[index]}"; ${why} (source.attachTo.${kind}[${first}]): list each principal once`,
+      };
     });
   });
 }
@@ -219,20 +220,10 @@ function boundaryPartitionProblems(config: AppConfig): ConfigProblem[] {
 
 /** Each destination creates role.name in its account: two destinations in one account would create the same role twice. */
 function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
-  const seen = new Map<string, number>();
-  return config.destinations.flatMap((destination, index): ConfigProblem[] => {
-    const first = seen.get(destination.accountId);
-    if (first === undefined) {
-      seen.set(destination.accountId, index);
-      return [];
-    }
-    return [
-      {
-        path: `destinations[${index}].accountId`,
-        message: `got "${destination.accountId}"; destinations[${first}] ("${config.destinations[first].name}") is in the same account, and both would create the role "${config.role.name}" there (IAM roles are global to an account): use one destination per account`,
-      },
-    ];
-  });
+  return repeats(config.destinations, (d) => d.accountId).map(({ index, first }) => ({
+    path: `destinations[${index}].accountId`,
+    message: `got "${config.destinations[index].accountId}"; destinations[${first}] ("${config.destinations[first].name}") is in the same account, and both would create the role "${config.role.name}" there (IAM roles are global to an account): use one destination per account`,
+  }));
 }
 
 /** A rule, and the top-level fields it reads: it can still run when other fields are invalid. */
