@@ -3,6 +3,7 @@ import {
   isAssumeRoleNotReady,
   parseWorkflowArgs,
   runWorkflow,
+  stackVerdict,
   type CdktfRunner,
   type RetryPolicy,
   type StackState,
@@ -25,37 +26,42 @@ const targets = resolveTargets(
 );
 
 /**
- * A cdktf that answers from a script and records every call. Like the real
- * CLI (see cdktf-contract.test.ts), it refuses an EC2 deploy without its IAM
- * stack unless told to ignore the dependency, and an IAM destroy without its
- * EC2 stack likewise.
+ * A cdktf that answers each stack from a script and records every call.
+ * Like the real CLI (see cdktf-contract.test.ts), it refuses an EC2 deploy
+ * without its IAM stack unless told to ignore the dependency, and an IAM
+ * destroy without its EC2 stack likewise; in one destroy call, it does not
+ * run an IAM stack whose EC2 stack failed. A destroy of several stacks that
+ * ignores dependencies is a test failure: the real one restarts stacks that
+ * are still running.
  */
-function fakeCdktf(answer: (args: readonly string[], attempt: number) => { code: number; output: string } = () => ({ code: 0, output: "" })) {
+function fakeCdktf(answer: (stack: string, args: readonly string[], attempt: number) => { code: number; output: string } = () => ({ code: 0, output: "" })) {
   const calls: string[] = [];
   const attempts = new Map<string, number>();
-  let running = 0;
-  let peak = 0;
   const runner: CdktfRunner = {
-    run: async (_stack, args) => {
-      const key = args.join(" ");
-      calls.push(key);
-      attempts.set(key, (attempts.get(key) ?? 0) + 1);
+    run: async (stacks, args, onStart) => {
+      calls.push(args.join(" "));
       const ignoring = args.includes("--ignore-missing-stack-dependencies");
-      const stacks = args.slice(1).filter((a) => !a.startsWith("-"));
-      if (!ignoring && args[0] === "deploy" && stacks.some((s) => s.endsWith("-ec2") && !stacks.includes(s.replace(/-ec2$/, "-iam")))) {
-        return { code: 1, output: "Usage Error: The following dependencies are not included in the stacks to run" };
+      const refused = (output: string) => ({ code: 1, output, stacks: new Map(stacks.map((s) => [s, { output: "", seconds: 0 }])) });
+      if (!ignoring && args[0] === "deploy" && stacks.some((s) => s.endsWith("-ec2") && !stacks.includes(s.replace(/-ec2$/, "-iam"))))
+        return refused("Usage Error: The following dependencies are not included in the stacks to run");
+      if (!ignoring && args[0] === "destroy" && stacks.some((s) => s.endsWith("-iam") && !stacks.includes(s.replace(/-iam$/, "-ec2"))))
+        return refused("Usage Error: The following dependant stacks are not included in the stacks to run");
+      if (ignoring && args[0] === "destroy" && stacks.length > 1) throw new Error(`cdktf would restart running stacks: ${args.join(" ")}`);
+      const results = new Map<string, { code: number; output: string }>();
+      for (const stack of stacks) {
+        const ec2 = stack.replace(/-iam$/, "-ec2");
+        if (args[0] === "destroy" && stack !== ec2 && (results.get(ec2)?.code ?? 0) !== 0) continue;
+        onStart?.(stack);
+        attempts.set(stack, (attempts.get(stack) ?? 0) + 1);
+        const { code, output } = answer(stack, args, attempts.get(stack) ?? 1);
+        results.set(stack, { code, output: `${stack} is running\n${output}` });
       }
-      if (!ignoring && args[0] === "destroy" && stacks.some((s) => s.endsWith("-iam") && !stacks.includes(s.replace(/-iam$/, "-ec2")))) {
-        return { code: 1, output: "Usage Error: The following dependant stacks are not included in the stacks to run" };
-      }
-      running++;
-      peak = Math.max(peak, running);
       await new Promise((done) => setTimeout(done, 2));
-      running--;
-      return answer(args, attempts.get(key) ?? 1);
+      const code = Math.max(0, ...[...results.values()].map((r) => r.code));
+      return { code, output: "", stacks: new Map(stacks.map((s) => [s, { output: results.get(s)?.output ?? "", seconds: 0 }])) };
     },
   };
-  return { runner, calls, peak: () => peak };
+  return { runner, calls };
 }
 
 const retry: RetryPolicy = { initialDelayMs: 5_000, maxDelayMs: 20_000, maxTotalDelayMs: 60_000 };
@@ -89,7 +95,7 @@ describe("parseWorkflowArgs", () => {
         "deploy",
         "dev",
         "--auto-approve",
-        "--parallelism",
+        "--terraform-parallelism",
         "3",
         "prod-*",
         "--no-color",
@@ -105,9 +111,14 @@ describe("parseWorkflowArgs", () => {
       autoApprove: true,
       concurrency: 2,
       skipProviderLock: true,
-      cdktfFlags: ["--parallelism", "3", "--no-color", "--var=a=b"],
+      cdktfFlags: ["--terraform-parallelism", "3", "--no-color", "--var=a=b"],
       retry: { initialDelayMs: 5_000, maxDelayMs: 30_000, maxTotalDelayMs: 30_000 },
     });
+  });
+
+  it("takes cdktf's --parallelism as the number of stacks at once, as --concurrency", () => {
+    expect(parseWorkflowArgs(["deploy", "--parallelism=3"])).toMatchObject({ concurrency: 3, cdktfFlags: [] });
+    expect(() => parseWorkflowArgs(["deploy", "--parallelism", "-1"])).toThrow("--parallelism takes a whole number of at least 1; got -1.");
   });
 
   it("fails if the command is unknown, with the usage", () => {
@@ -125,47 +136,64 @@ describe("parseWorkflowArgs", () => {
   });
 
   it("fails if a cdktf flag that takes a value has none", () => {
-    expect(() => parseWorkflowArgs(["deploy", "--parallelism"])).toThrow("--parallelism takes a value.");
+    expect(() => parseWorkflowArgs(["deploy", "--var"])).toThrow("--var takes a value.");
   });
 });
 
+const OK = { code: 0, output: "" };
+const failsWith = (output: string) => ({ code: 1, output });
+
 describe("runWorkflow: deploy", () => {
-  it("deploys each destination's IAM stack, then its EC2 stack ignoring only the dependency it handled, one stack per call", async () => {
+  it("deploys the IAM stacks in one call, then the EC2 stacks in one call that ignores only the dependency it handled", async () => {
     const { runner, calls } = fakeCdktf();
-    const outcomes = await run("deploy", ["dev"], runner, options().opts);
+    const outcomes = await run("deploy", [], runner, options().opts);
     expect(calls).toEqual([
-      "deploy dev-iam --skip-synth --auto-approve",
-      "deploy dev-ec2 --skip-synth --ignore-missing-stack-dependencies --auto-approve",
+      "deploy dev-iam prod-eu-iam prod-us-iam --skip-synth --auto-approve --parallelism 4",
+      "deploy dev-ec2 prod-eu-ec2 prod-us-ec2 --skip-synth --ignore-missing-stack-dependencies --auto-approve --parallelism 4",
     ]);
     expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
       ["dev-iam", "done"],
+      ["prod-eu-iam", "done"],
+      ["prod-us-iam", "done"],
       ["dev-ec2", "done"],
+      ["prod-eu-ec2", "done"],
+      ["prod-us-ec2", "done"],
     ]);
   });
 
-  it("passes --skip-provider-lock and other cdktf flags to every call", async () => {
+  it("passes --concurrency as cdktf's --parallelism, --skip-provider-lock and other cdktf flags to every call", async () => {
     const { runner, calls } = fakeCdktf();
-    await run("deploy", ["dev"], runner, options({ skipProviderLock: true, cdktfFlags: ["--parallelism", "3"] }).opts);
-    expect(calls[0]).toBe("deploy dev-iam --skip-synth --skip-provider-lock --auto-approve --parallelism 3");
+    await run("deploy", ["dev"], runner, options({ skipProviderLock: true, concurrency: 2, cdktfFlags: ["--terraform-parallelism", "3"] }).opts);
+    expect(calls[0]).toBe("deploy dev-iam --skip-synth --skip-provider-lock --auto-approve --parallelism 2 --terraform-parallelism 3");
   });
 
-  it("runs destinations in parallel up to the bound", async () => {
-    const { runner, peak } = fakeCdktf();
-    await run("deploy", [], runner, options({ concurrency: 2 }).opts);
-    expect(peak()).toBe(2);
+  it("says when each stack starts and ends", async () => {
+    const { runner } = fakeCdktf();
+    const { opts, logged } = options();
+    await run("deploy", ["dev"], runner, opts);
+    expect(logged.map((l) => l.replace(/[\d.]+ s$/, "N s"))).toEqual([
+      "dev-iam: deploy started",
+      "dev-iam: deployed in N s",
+      "dev-ec2: deploy started",
+      "dev-ec2: deployed in N s",
+    ]);
   });
 
-  it("runs one stack at a time when cdktf asks for approval", async () => {
-    const { runner, peak, calls } = fakeCdktf();
-    await run("deploy", [], runner, options({ autoApprove: false }).opts);
-    expect(peak()).toBe(1);
-    expect(calls).toContain("deploy dev-iam --skip-synth");
+  it("runs one stack per call when cdktf asks for approval", async () => {
+    const { runner, calls } = fakeCdktf();
+    await run("deploy", ["dev", "prod-eu"], runner, options({ autoApprove: false }).opts);
+    expect(calls).toEqual([
+      "deploy dev-iam --skip-synth --parallelism 4",
+      "deploy prod-eu-iam --skip-synth --parallelism 4",
+      "deploy dev-ec2 --skip-synth --ignore-missing-stack-dependencies --parallelism 4",
+      "deploy prod-eu-ec2 --skip-synth --ignore-missing-stack-dependencies --parallelism 4",
+    ]);
   });
 
   it("deploys only the EC2 stack when it is selected and its IAM stack is deployed", async () => {
     const { runner, calls } = fakeCdktf();
     await run("deploy", ["dev-ec2"], runner, options().opts);
-    expect(calls).toEqual(["deploy dev-ec2 --skip-synth --ignore-missing-stack-dependencies --auto-approve"]);
+    expect(calls).toEqual(["deploy dev-ec2 --skip-synth --ignore-missing-stack-dependencies --auto-approve --parallelism 4"]);
   });
 
   it("refuses an EC2 stack whose IAM stack is not deployed, saying what to do", async () => {
@@ -176,7 +204,7 @@ describe("runWorkflow: deploy", () => {
   });
 
   it("skips the EC2 stack of a destination whose IAM deploy failed, and goes on with the others", async () => {
-    const { runner } = fakeCdktf((args) => ({ code: args[1] === "dev-iam" ? 1 : 0, output: "" }));
+    const { runner, calls } = fakeCdktf((stack) => (stack === "dev-iam" ? failsWith("Error: creating IAM Role: EntityAlreadyExists") : OK));
     const outcomes = await run("deploy", [], runner, options().opts);
     expect(Object.fromEntries(outcomes.map((o) => [o.stack, o.status]))).toEqual({
       "dev-iam": "failed",
@@ -186,25 +214,26 @@ describe("runWorkflow: deploy", () => {
       "prod-us-iam": "done",
       "prod-us-ec2": "done",
     });
+    expect(calls[1]).toMatch(/^deploy prod-eu-ec2 prod-us-ec2 /);
+    expect(outcomes[0].detail).toMatch(/exited 1 \(the lines labelled dev-iam above say why\)/);
   });
 
-  it("retries an EC2 deploy with backoff while the new role cannot be assumed yet", async () => {
-    // GIVEN the role is refused twice, then works
-    const { runner, calls } = fakeCdktf((args, attempt) =>
-      args[1] === "dev-ec2" && attempt <= 2 ? { code: 1, output: NOT_READY } : { code: 0, output: "" },
-    );
+  it("retries only the EC2 stacks whose new role cannot be assumed yet, with backoff", async () => {
+    // GIVEN dev's role is refused twice, then works; prod-eu's works at once
+    const { runner, calls } = fakeCdktf((stack, _args, attempt) => (stack === "dev-ec2" && attempt <= 2 ? failsWith(NOT_READY) : OK));
     const { opts, slept, logged } = options();
     // WHEN
-    const outcomes = await run("deploy", ["dev"], runner, opts);
+    const outcomes = await run("deploy", ["dev", "prod-eu"], runner, opts);
     // THEN
-    expect(calls.filter((c) => c.startsWith("deploy dev-ec2"))).toHaveLength(3);
+    expect(calls.slice(1).map((c) => c.split(" --")[0])).toEqual(["deploy dev-ec2 prod-eu-ec2", "deploy dev-ec2", "deploy dev-ec2"]);
     expect(slept).toEqual([5_000, 10_000]);
     expect(logged).toContain("dev-ec2: the role cannot be assumed yet (IAM is eventually consistent); attempt 2 in 5 s");
     expect(outcomes.at(-1)).toMatchObject({ stack: "dev-ec2", status: "done" });
+    expect(outcomes.filter((o) => o.status !== "done")).toEqual([]);
   });
 
   it("gives up once the time bound is spent", async () => {
-    const { runner, calls } = fakeCdktf((args) => ({ code: args[1] === "dev-ec2" ? 1 : 0, output: NOT_READY }));
+    const { runner, calls } = fakeCdktf((stack) => (stack === "dev-ec2" ? failsWith(NOT_READY) : OK));
     const { opts, slept } = options();
     const outcomes = await run("deploy", ["dev"], runner, opts);
     expect(outcomes.at(-1)).toMatchObject({ status: "failed", detail: expect.stringMatching(/still cannot be assumed after 5 attempts over 55 s/) });
@@ -213,10 +242,28 @@ describe("runWorkflow: deploy", () => {
   });
 
   it("does not retry other failures", async () => {
-    const { runner, calls } = fakeCdktf((args) => ({ code: args[1] === "dev-ec2" ? 1 : 0, output: "Error: InvalidAMIID.NotFound" }));
+    const { runner, calls } = fakeCdktf((stack) => (stack === "dev-ec2" ? failsWith("Error: InvalidAMIID.NotFound") : OK));
     const outcomes = await run("deploy", ["dev"], runner, options().opts);
     expect(calls).toHaveLength(2);
     expect(outcomes.at(-1)).toMatchObject({ status: "failed" });
+  });
+});
+
+describe("stackVerdict", () => {
+  const result = (code: number, outputs: Record<string, string>) => ({
+    code,
+    output: "",
+    stacks: new Map(Object.entries(outputs).map(([stack, output]) => [stack, { output, seconds: 1 }])),
+  });
+
+  it("reads each stack's own output when a call over several stacks fails", () => {
+    const failed = result(1, { a: "Apply complete!", b: "│ Error: creating EC2 Instance", c: "" });
+    expect(["a", "b", "c"].map((s) => stackVerdict(failed, s))).toEqual(["done", "failed", "not run"]);
+  });
+
+  it("takes the exit code alone for one stack, and for a call that succeeded", () => {
+    expect(stackVerdict(result(1, { a: "Apply complete!" }), "a")).toBe("failed");
+    expect(stackVerdict(result(0, { a: "Error: printed, then fixed", b: "" }), "b")).toBe("done");
   });
 });
 
@@ -231,34 +278,48 @@ describe("runWorkflow: a retired destination", () => {
     expect(logged).toContain("old-iam: skipped: old is retired: not deployed (npm run destroy -- old takes it down)");
   });
 
-  it("is destroyed by destroy, EC2 stack first", async () => {
+  it("is destroyed by destroy, both stacks in one call that cdktf orders", async () => {
     const { runner, calls } = fakeCdktf();
-    await runWorkflow(
-      "destroy",
-      selectStacks(retired, []),
-      runner,
-      options({ state: async (stack) => (stack.endsWith("-ec2") ? undefined : { resources: 5, outputs: {} }) }).opts,
-    );
-    expect(calls).toEqual([
-      "destroy old-ec2 --skip-synth --auto-approve",
-      "destroy old-iam --skip-synth --ignore-missing-stack-dependencies --auto-approve",
-    ]);
+    await runWorkflow("destroy", selectStacks(retired, []), runner, options().opts);
+    expect(calls).toEqual(["destroy old-ec2 old-iam --skip-synth --auto-approve --parallelism 4"]);
   });
 });
 
-describe("runWorkflow: destroy, diff, output", () => {
-  it("destroys the EC2 stack, then the IAM stack once its EC2 stack holds nothing", async () => {
+describe("runWorkflow: destroy", () => {
+  it("destroys every selected destination in one call, each EC2 stack with its IAM stack", async () => {
     const { runner, calls } = fakeCdktf();
-    await run(
-      "destroy",
-      ["dev"],
-      runner,
-      options({ state: async (stack) => (stack.endsWith("-ec2") ? undefined : { resources: 5, outputs: {} }) }).opts,
-    );
+    const outcomes = await run("destroy", [], runner, options().opts);
+    expect(calls).toEqual(["destroy dev-ec2 dev-iam prod-eu-ec2 prod-eu-iam prod-us-ec2 prod-us-iam --skip-synth --auto-approve --parallelism 4"]);
+    expect(outcomes.every((o) => o.status === "done")).toBe(true);
+  });
+
+  it("keeps an IAM stack whose EC2 stack failed to destroy, and goes on with the others", async () => {
+    const { runner } = fakeCdktf((stack) => (stack === "dev-ec2" ? failsWith("Error: terminating EC2 Instance: UnauthorizedOperation") : OK));
+    const outcomes = await run("destroy", [], runner, options().opts);
+    expect(Object.fromEntries(outcomes.map((o) => [o.stack, o.status]))).toMatchObject({ "dev-ec2": "failed", "dev-iam": "skipped", "prod-eu-iam": "done" });
+    expect(outcomes.find((o) => o.stack === "dev-iam")?.detail).toBe("dev-ec2 was not destroyed, and it needs the role");
+  });
+
+  it("destroys one stack per call when cdktf asks for approval: the EC2 stack, then its IAM stack alone", async () => {
+    const { runner, calls } = fakeCdktf();
+    await run("destroy", ["dev"], runner, options({ autoApprove: false }).opts);
     expect(calls).toEqual([
-      "destroy dev-ec2 --skip-synth --auto-approve",
-      "destroy dev-iam --skip-synth --ignore-missing-stack-dependencies --auto-approve",
+      "destroy dev-ec2 --skip-synth --parallelism 4",
+      "destroy dev-iam --skip-synth --ignore-missing-stack-dependencies --parallelism 4",
     ]);
+  });
+
+  it("does not ask about the IAM stack when its EC2 stack was not destroyed", async () => {
+    const { runner, calls } = fakeCdktf((stack) => (stack === "dev-ec2" ? failsWith("Error: dismissed") : OK));
+    const outcomes = await run("destroy", ["dev"], runner, options({ autoApprove: false }).opts);
+    expect(calls).toHaveLength(1);
+    expect(outcomes.map((o) => o.status)).toEqual(["failed", "skipped"]);
+  });
+
+  it("destroys an IAM stack alone once its EC2 stack holds nothing", async () => {
+    const { runner, calls } = fakeCdktf();
+    await run("destroy", ["dev-iam"], runner, options({ state: async (stack) => (stack.endsWith("-ec2") ? undefined : { resources: 5, outputs: {} }) }).opts);
+    expect(calls).toEqual(["destroy dev-iam --skip-synth --ignore-missing-stack-dependencies --auto-approve --parallelism 4"]);
   });
 
   it("refuses to destroy an IAM stack whose EC2 stack still holds resources, saying what to do", async () => {
@@ -272,7 +333,9 @@ describe("runWorkflow: destroy, diff, output", () => {
         "dev-ec2 still holds 1 resource(s) and needs the role to manage them. Destroy it first: npm run destroy -- dev-ec2 (or npm run destroy -- dev for both)",
     });
   });
+});
 
+describe("runWorkflow: diff, output", () => {
   it("says in one line that an EC2 stack cannot be diffed before its IAM stack is deployed", async () => {
     const { runner, calls } = fakeCdktf();
     const { opts, logged } = options({ state: async () => undefined });

@@ -42,11 +42,17 @@ function verdict(args: readonly string[]): Promise<{ verdict: Verdict | "unclear
   });
 }
 
-/** The argument lists the workflow builds for a command over the whole example config. */
+/** The example config with a second destination, so that the workflow's calls name several stacks. */
+const example = loadConfig(join(PROJECT_ROOT, "config/default.json"));
+const config = { ...example, destinations: [...example.destinations, { ...example.destinations[0], name: "second", accountId: "333333333333" }] };
+
+/** The argument lists the workflow builds for a command over the whole config. */
 async function workflowCalls(command: WorkflowCommand): Promise<string[][]> {
   const calls: string[][] = [];
-  const recorder: CdktfRunner = { run: async (_stack, args) => (calls.push([...args]), { code: 0, output: "" }) };
-  const targets = resolveTargets(loadConfig(join(PROJECT_ROOT, "config/default.json")));
+  const recorder: CdktfRunner = {
+    run: async (stacks, args) => (calls.push([...args]), { code: 0, output: "", stacks: new Map(stacks.map((s) => [s, { output: "", seconds: 0 }])) }),
+  };
+  const targets = resolveTargets(config);
   await runWorkflow(command, selectStacks(targets, []), recorder, {
     autoApprove: true,
     concurrency: 1,
@@ -65,7 +71,7 @@ beforeAll(() => {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "false", sendCrashReports: "false" }));
-  synthesizeApp(loadConfig(join(PROJECT_ROOT, "config/default.json")), join(dir, "cdktf.out"));
+  synthesizeApp(config, join(dir, "cdktf.out"));
 });
 
 describe("the real cdktf CLI's stack-dependency checks", () => {

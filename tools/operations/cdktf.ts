@@ -12,63 +12,130 @@ export interface CdktfRunnerOptions {
   readonly projectRoot: string;
   /** cdktf may ask for approval: give it the terminal, one stack at a time. */
   readonly interactive: boolean;
-  /** Keep colour codes (a terminal). @default process.stdout.isTTY */
+  /** Keep colour codes when cdktf has the terminal (interactive). @default process.stdout.isTTY */
   readonly color?: boolean;
   /** Where labelled output goes. @default process.stdout */
   readonly write?: (text: string) => void;
 }
 
 /**
- * Labels each line of a stack's output with the stack name, as cdktf does for
- * its first line, so that parallel stacks stay readable; cdktf's continuation
- * indent is replaced by the label.
+ * Follows cdktf's output over one or more stacks and says which stack each
+ * line belongs to. cdktf labels the first line of each chunk with the stack
+ * name and indents the rest; its closing outputs summary names each stack on
+ * a line of its own. Every line gets the label, so parallel stacks stay
+ * readable and each stack's output can be read on its own.
  */
-export function labelLines(stack: string, text: string): string[] {
-  const indent = " ".repeat(stack.length + 2);
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => (line.startsWith(`${stack} `) ? line : `${stack}  ${line.startsWith(indent) ? line.slice(indent.length) : line}`));
+export class StackLines {
+  private current: string | undefined;
+  private readonly byLength: readonly string[];
+  private readonly text = new Map<string, string[]>();
+
+  constructor(private readonly stacks: readonly string[]) {
+    this.byLength = [...stacks].sort((a, b) => b.length - a.length);
+  }
+
+  /** The line as it should be shown (undefined: nothing to show), and the stack it belongs to. */
+  take(line: string): { readonly stack?: string; readonly shown?: string } {
+    if (line.trim() === "") return {};
+    const labelled = this.byLength.find((s) => line === s || line.startsWith(`${s} `));
+    const header = this.byLength.find((s) => line.trim() === s);
+    let stack: string | undefined;
+    let content = line;
+    if (labelled) {
+      stack = labelled;
+      content = line.slice(labelled.length).replace(/^ {1,2}/, "");
+    } else if (header) {
+      this.current = header;
+      return { stack: header };
+    } else if (this.stacks.length === 1 || (/^\s/.test(line) && this.current)) {
+      stack = this.stacks.length === 1 ? this.stacks[0] : this.current;
+      const indent = " ".repeat((stack ?? "").length + 2);
+      content = line.startsWith(indent) ? line.slice(indent.length) : line;
+    }
+    this.current = stack;
+    if (!stack) return { shown: line };
+    const lines = this.text.get(stack) ?? [];
+    lines.push(content);
+    this.text.set(stack, lines);
+    return { stack, shown: content.trim() === "" ? undefined : `${stack}  ${content}` };
+  }
+
+  /** What a stack printed, without labels; empty when it printed nothing (it never ran). */
+  output(stack: string): string {
+    return (this.text.get(stack) ?? []).join("\n");
+  }
+}
+
+/** Labels a whole text as StackLines would, line by line. */
+export function labelLines(stacks: readonly string[], text: string): string[] {
+  const lines = new StackLines(stacks);
+  return text.split("\n").flatMap((line) => lines.take(line).shown ?? []);
 }
 
 /**
- * The project's cdktf CLI. Without a terminal it runs as in CI (`CI=1`: no
- * spinner, no redraws) and with `--no-color`, so logs carry no escape codes.
+ * The project's cdktf CLI. Unless it must ask for approval, it runs as in CI
+ * (`CI=1`: no spinner, no redraws) and with `--no-color`, and its output is
+ * labelled line by line with the stack it belongs to.
  */
 export function cdktfRunner(options: CdktfRunnerOptions): CdktfRunner {
   const color = options.color ?? process.stdout.isTTY === true;
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const bin = join(options.projectRoot, "node_modules", ".bin", "cdktf");
   return {
-    run: (stack, args) =>
+    run: (stacks, args, onStart) =>
       new Promise((resolve, reject) => {
         if (!existsSync(bin)) {
           reject(new WorkflowError(`The cdktf CLI is not installed (${bin} is missing): run npm ci in ${options.projectRoot}.`));
           return;
         }
         const env = { ...process.env, CHECKPOINT_DISABLE: "1", ...(options.interactive ? {} : { CI: "1" }) };
-        const child = spawn(bin, color ? args : [...args, "--no-color"], {
+        // Colour only where cdktf owns the terminal: labelled output is read line by line, and logs carry no escape codes.
+        const child = spawn(bin, options.interactive && color ? args : [...args, "--no-color"], {
           env,
           stdio: [options.interactive ? "inherit" : "ignore", "pipe", "pipe"],
         });
+        const lines = new StackLines(stacks);
+        const started = Date.now();
+        const seen = new Map<string, { first: number; last: number }>();
+        // cdktf draws its approval prompt on the terminal: pass it through untouched, and say each stack started.
+        if (options.interactive) stacks.forEach((stack) => onStart?.(stack));
         let output = "";
         let pending = "";
+        const show = (line: string) => {
+          const { stack, shown } = lines.take(line.replace(ANSI, ""));
+          if (stack) {
+            const now = Date.now();
+            if (!seen.has(stack)) onStart?.(stack);
+            seen.set(stack, { first: seen.get(stack)?.first ?? now, last: now });
+          }
+          if (shown !== undefined) write(`${shown}\n`);
+        };
         const take = (chunk: Buffer) => {
           const text = chunk.toString();
           output += text;
           if (options.interactive) return write(text);
-          const lines = (pending + (color ? text : text.replace(ANSI, ""))).split("\n");
-          pending = lines.pop() ?? "";
-          const labelled = labelLines(stack, lines.join("\n"));
-          if (labelled.length) write(`${labelled.join("\n")}\n`);
+          const split = (pending + text).split("\n");
+          pending = split.pop() ?? "";
+          split.forEach(show);
         };
         child.stdout.on("data", take);
         child.stderr.on("data", take);
         child.on("error", (error) => reject(new WorkflowError(`Could not start cdktf (${bin}): ${error.message}`)));
         child.on("close", (code) => {
-          const rest = labelLines(stack, pending);
-          if (rest.length) write(`${rest.join("\n")}\n`);
-          resolve({ code: code ?? 1, output });
+          if (pending) show(pending);
+          const plain = output.replace(ANSI, "");
+          resolve({
+            code: code ?? 1,
+            output: plain,
+            stacks: new Map(
+              stacks.map((stack) => {
+                const times = seen.get(stack);
+                // One stack alone, or a terminal session: all of the output is its own.
+                const own = stacks.length === 1 || options.interactive ? plain : lines.output(stack);
+                return [stack, { output: own, seconds: times ? (times.last - started) / 1000 : (Date.now() - started) / 1000 }];
+              }),
+            ),
+          });
         });
       }),
   };

@@ -5,25 +5,35 @@ export type { StackState };
 
 /**
  * The deploy workflow: runs the real cdktf CLI over the selected stacks in
- * dependency order. Each destination is one chain (deploy: IAM, then EC2;
- * destroy: EC2, then IAM); chains of different destinations run in parallel
- * up to a bound. cdktf's own dependency checks cannot see that a stack's
+ * dependency order, one cdktf call per phase so that cdktf runs the stacks
+ * of different destinations in parallel (`--parallelism`). Deploy: all IAM
+ * stacks, then all EC2 stacks, retried while a new role cannot be assumed
+ * yet. Destroy: the EC2 stacks with their IAM stacks in one call (cdktf
+ * orders them). cdktf's own dependency checks cannot see that a stack's
  * dependency was deployed by an earlier run, so the workflow checks state
- * itself and passes `--ignore-missing-stack-dependencies` only for a single
- * stack whose dependency it has checked.
+ * itself and passes `--ignore-missing-stack-dependencies` only for stacks
+ * whose dependency it has checked.
  */
 
 export type WorkflowCommand = "deploy" | "diff" | "destroy" | "output";
 export const WORKFLOW_COMMANDS: readonly WorkflowCommand[] = ["deploy", "diff", "destroy", "output"];
 
+/** What one stack of a cdktf call printed, and when it finished (seconds after the call started). */
+export interface StackRun {
+  readonly output: string;
+  readonly seconds: number;
+}
+
 export interface CdktfResult {
   readonly code: number;
   readonly output: string;
+  /** Each stack's own part of the output. */
+  readonly stacks: ReadonlyMap<string, StackRun>;
 }
 
-/** Runs `cdktf <args>` for one stack and resolves with its exit code and output. */
+/** Runs `cdktf <args>` over `stacks` (the stacks the arguments name); `onStart` hears when each one starts. */
 export interface CdktfRunner {
-  run(stack: string, args: readonly string[]): Promise<CdktfResult>;
+  run(stacks: readonly string[], args: readonly string[], onStart?: (stack: string) => void): Promise<CdktfResult>;
 }
 
 /** Reads a stack's state; `undefined` when the stack was never deployed. */
@@ -40,7 +50,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 5_000, maxDelayMs: 30_000, maxTotalDelayMs: 120_000 };
-/** Destinations handled at once unless `--concurrency` says otherwise. */
+/** Stacks run at once (cdktf's `--parallelism`) unless `--concurrency` says otherwise. */
 export const DEFAULT_CONCURRENCY = 4;
 
 export interface WorkflowArgs {
@@ -48,7 +58,7 @@ export interface WorkflowArgs {
   readonly patterns: readonly string[];
   /** Pass --auto-approve to cdktf deploy/destroy (CI). @default false: cdktf asks, one stack at a time */
   readonly autoApprove: boolean;
-  /** Destinations at once. @default DEFAULT_CONCURRENCY */
+  /** Stacks at once: cdktf's `--parallelism`, which is also accepted under that name. @default DEFAULT_CONCURRENCY */
   readonly concurrency: number;
   /** Skip `terraform providers lock` (asked for; also implied by a provider mirror). */
   readonly skipProviderLock: boolean;
@@ -74,11 +84,11 @@ export class WorkflowError extends Error {
 export const USAGE = [
   "usage: npm run <deploy|diff|destroy|output> -- [destination-or-stack-glob ...] [--auto-approve] [--concurrency N] [--assume-role-wait SECONDS] [cdktf flags]",
   "  A destination name selects both of its stacks; <destination>-iam or <destination>-ec2 selects one.",
-  "  cdktf flags (--parallelism N, --skip-provider-lock, --var k=v, --no-color...) are passed to cdktf.",
+  "  --concurrency N (or cdktf's own --parallelism N): stacks at once. Other cdktf flags (--skip-provider-lock, --terraform-parallelism N, --var k=v...) are passed to cdktf.",
 ].join("\n");
 
 /** cdktf flags that take a value as the next argument. */
-const CDKTF_VALUE_FLAGS = new Set(["--parallelism", "--terraform-parallelism", "--var", "--var-file", "--outputs-file"]);
+const CDKTF_VALUE_FLAGS = new Set(["--terraform-parallelism", "--var", "--var-file", "--outputs-file"]);
 /** Flags the workflow sets itself: from a user they would break its order or its output folder. */
 const MANAGED_FLAGS = new Set(["--skip-synth", "--ignore-missing-stack-dependencies", "-a", "--app", "-o", "--output"]);
 
@@ -109,7 +119,7 @@ export function parseWorkflowArgs(argv: readonly string[]): WorkflowArgs {
     else if (MANAGED_FLAGS.has(flag)) throw new WorkflowError(`${flag} is set by the workflow itself.\n${USAGE}`);
     else if (flag === "--auto-approve") autoApprove = true;
     else if (flag === "--skip-provider-lock") skipProviderLock = true;
-    else if (flag === "--concurrency") concurrency = whole(flag, inline ?? rest[++i], 1);
+    else if (flag === "--concurrency" || flag === "--parallelism") concurrency = whole(flag, inline ?? rest[++i], 1);
     else if (flag === "--assume-role-wait") retry = { ...DEFAULT_RETRY, maxTotalDelayMs: whole(flag, inline ?? rest[++i], 0) * 1000 };
     else if (CDKTF_VALUE_FLAGS.has(flag) && inline === undefined) {
       const value = rest[++i];
@@ -157,6 +167,28 @@ async function inPool(tasks: readonly (() => Promise<void>)[], concurrency: numb
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
 }
 
+/** A Terraform diagnostic in a stack's own output, boxed or not. */
+const TERRAFORM_ERROR = /^(?:│\s*)?Error: /m;
+
+/**
+ * How one stack of a cdktf call fared. The exit code covers the whole call:
+ * when it fails, a stack that printed a Terraform error failed, and one that
+ * printed nothing never ran (cdktf stops the stacks that need a failed one).
+ */
+export function stackVerdict(result: CdktfResult, stack: string): "done" | "failed" | "not run" {
+  if (result.code === 0) return "done";
+  if (result.stacks.size === 1) return "failed";
+  const own = result.stacks.get(stack)?.output ?? "";
+  if (own.trim() === "") return "not run";
+  return TERRAFORM_ERROR.test(own) ? "failed" : "done";
+}
+
+interface CallOutcome {
+  readonly verdict: "done" | "failed" | "not run";
+  readonly output: string;
+  readonly detail: string;
+}
+
 /**
  * Runs `command` over the selected stacks and reports each one. Never
  * throws for a stack that fails: the other destinations go on, and the
@@ -169,123 +201,174 @@ export async function runWorkflow(
   options: WorkflowOptions,
 ): Promise<StackOutcome[]> {
   const outcomes: StackOutcome[] = [];
+  // cdktf asks for approval on the terminal: one stack per call, or the prompts would interleave.
+  const interactive = !options.autoApprove && (command === "deploy" || command === "destroy");
   const approve = options.autoApprove ? ["--auto-approve"] : [];
   const lock = options.skipProviderLock ? ["--skip-provider-lock"] : [];
+  const parallelism = ["--parallelism", String(options.concurrency)];
   const flags = (...own: string[]) => {
     if (command === "output") return [...own, ...options.cdktfFlags];
     if (command === "diff") return [...own, ...lock, ...options.cdktfFlags];
-    return [...own, ...lock, ...approve, ...options.cdktfFlags];
+    return [...own, ...lock, ...approve, ...parallelism, ...options.cdktfFlags];
   };
 
-  const report = (outcome: StackOutcome) => {
-    outcomes.push(outcome);
-    const took = `${outcome.seconds.toFixed(1)} s`;
-    if (outcome.status === "done") options.log(`${outcome.stack}: ${PAST[command]} in ${took}`);
-    else options.log(`${outcome.stack}: ${outcome.status}${outcome.detail ? `: ${outcome.detail}` : ""}`);
-    return outcome.status === "done";
-  };
-
-  /** One cdktf call for one stack, timed and reported; retried while the role cannot be assumed yet. */
-  const step = async (stack: string, args: readonly string[], retryAssumeRole = false): Promise<boolean> => {
-    const started = Date.now();
+  const firstStarted = new Map<string, number>();
+  const started = (stack: string) => {
+    if (firstStarted.has(stack)) return;
+    firstStarted.set(stack, Date.now());
     options.log(`${stack}: ${command} started`);
-    let waited = 0;
-    let delay = options.retry.initialDelayMs;
-    for (let attempt = 1; ; attempt++) {
-      const { code, output } = await runner.run(stack, args);
-      const seconds = (Date.now() - started) / 1000;
-      if (code === 0) return report({ stack, command, status: "done", seconds });
-      if (!retryAssumeRole || !isAssumeRoleNotReady(output)) {
-        return report({ stack, command, status: "failed", detail: `cdktf ${args.join(" ")} exited ${code} (its output above says why)`, seconds });
-      }
-      if (waited + delay > options.retry.maxTotalDelayMs) {
-        return report({
-          stack,
-          command,
-          status: "failed",
-          detail: `the role still cannot be assumed after ${attempt} attempts over ${waited / 1000} s; check the trust policy, the external ID and the source principal`,
-          seconds,
-        });
-      }
-      options.log(`${stack}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempt + 1} in ${delay / 1000} s`);
-      await options.sleep(delay);
-      waited += delay;
-      delay = Math.min(delay * 2, options.retry.maxDelayMs);
-    }
   };
-
-  const skip = (stack: string, status: "skipped" | "refused", detail: string) => report({ stack, command, status, detail, seconds: 0 });
+  const report = (outcome: Omit<StackOutcome, "command" | "seconds">) => {
+    const since = firstStarted.get(outcome.stack);
+    const full = { ...outcome, command, seconds: since === undefined ? 0 : (Date.now() - since) / 1000 };
+    outcomes.push(full);
+    if (full.status === "done") options.log(`${full.stack}: ${PAST[command]} in ${full.seconds.toFixed(1)} s`);
+    else options.log(`${full.stack}: ${full.status}${full.detail ? `: ${full.detail}` : ""}`);
+  };
+  const skip = (stack: string, status: "skipped" | "refused", detail: string) => report({ stack, status, detail });
   const deployed = async (stack: string) => (await options.state(stack)) !== undefined;
   const holds = async (stack: string) => (await options.state(stack))?.resources ?? 0;
 
-  const chain = (s: StackSelection) => async () => {
-    const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
-    switch (command) {
-      case "deploy": {
-        if (s.target.retired) {
-          for (const [stack, selected] of [
-            [iam, s.iam],
-            [ec2, s.ec2],
-          ] as const)
-            if (selected) skip(stack, "skipped", `${name} is retired: not deployed (npm run destroy -- ${name} takes it down)`);
-          return;
-        }
-        if (s.iam && !(await step(iam, flags("deploy", iam, "--skip-synth")))) {
-          if (s.ec2) skip(ec2, "skipped", `${iam} did not deploy`);
-          return;
-        }
-        if (!s.ec2) return;
-        if (!s.iam && !(await deployed(iam))) {
-          skip(ec2, "refused", `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${name}`);
-          return;
-        }
-        await step(ec2, flags("deploy", ec2, "--skip-synth", "--ignore-missing-stack-dependencies"), true);
+  /**
+   * One cdktf call over `stacks`, which cdktf runs in parallel and in its
+   * own dependency order; one call per stack, in the given order, while
+   * cdktf asks for approval. `waitsFor` names the stack each one needs to
+   * succeed first in that case.
+   */
+  const call = async (
+    stacks: readonly string[],
+    args: (stacks: readonly string[]) => string[],
+    waitsFor: ReadonlyMap<string, string> = new Map(),
+  ): Promise<Map<string, CallOutcome>> => {
+    const results = new Map<string, CallOutcome>();
+    for (const group of interactive ? stacks.map((stack) => [stack]) : [stacks]) {
+      if (group.length === 0) continue;
+      const needed = waitsFor.get(group[0]);
+      if (interactive && needed !== undefined && results.get(needed)?.verdict !== "done") {
+        results.set(group[0], { verdict: "not run", output: "", detail: `${needed} did not succeed` });
+        continue;
+      }
+      const groupArgs = args(group);
+      const result = await runner.run(group, groupArgs, started);
+      for (const stack of group) {
+        const verdict = stackVerdict(result, stack);
+        const detail =
+          verdict === "not run"
+            ? `cdktf exited ${result.code} before running it (its output above says why)`
+            : `cdktf ${groupArgs.join(" ")} exited ${result.code} (the lines labelled ${stack} above say why)`;
+        results.set(stack, { verdict, output: result.stacks.get(stack)?.output ?? result.output, detail });
+      }
+    }
+    return results;
+  };
+  const settle = (stack: string, outcome: CallOutcome | undefined) =>
+    outcome?.verdict === "done" ? report({ stack, status: "done" }) : report({ stack, status: "failed", detail: outcome?.detail });
+
+  /** Deploys EC2 stacks, retrying those whose new role cannot be assumed yet with bounded backoff. */
+  const deployEc2 = async (stacks: readonly string[]) => {
+    let pending = stacks;
+    let waited = 0;
+    let delay = options.retry.initialDelayMs;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const results = await call(pending, (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"));
+      const notReady = pending.filter((stack) => results.get(stack)?.verdict === "failed" && isAssumeRoleNotReady(results.get(stack)?.output ?? ""));
+      pending.filter((stack) => !notReady.includes(stack)).forEach((stack) => settle(stack, results.get(stack)));
+      if (notReady.length === 0) return;
+      if (waited + delay > options.retry.maxTotalDelayMs) {
+        const detail = `the role still cannot be assumed after ${attempt} attempts over ${waited / 1000} s; check the trust policy, the external ID and the source principal`;
+        notReady.forEach((stack) => report({ stack, status: "failed", detail }));
         return;
       }
-      case "destroy": {
-        if (s.ec2 && !(await step(ec2, flags("destroy", ec2, "--skip-synth")))) {
-          if (s.iam) skip(iam, "skipped", `${ec2} was not destroyed, and it needs the role`);
-          return;
-        }
-        if (!s.iam) return;
-        const left = await holds(ec2);
-        if (left > 0) {
-          skip(
-            iam,
-            "refused",
-            `${ec2} still holds ${left} resource(s) and needs the role to manage them. Destroy it first: npm run destroy -- ${ec2} (or npm run destroy -- ${name} for both)`,
-          );
-          return;
-        }
-        await step(iam, flags("destroy", iam, "--skip-synth", "--ignore-missing-stack-dependencies"));
-        return;
-      }
-      case "diff": {
-        if (s.iam) await step(iam, flags("diff", iam, "--skip-synth"));
-        if (!s.ec2) return;
-        if (!(await deployed(iam))) {
-          skip(ec2, "skipped", `not planned: ${iam} is not deployed yet, so there is no role to plan with (npm run deploy -- ${name} deploys both)`);
-          return;
-        }
-        await step(ec2, flags("diff", ec2, "--skip-synth"));
-        return;
-      }
-      case "output": {
-        for (const [stack, selected] of [
-          [iam, s.iam],
-          [ec2, s.ec2],
-        ] as const) {
-          if (!selected) continue;
-          if (await deployed(stack)) await step(stack, flags("output", stack, "--skip-synth"));
-          else skip(stack, "skipped", "not deployed");
-        }
-        return;
-      }
+      for (const stack of notReady)
+        options.log(`${stack}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempt + 1} in ${delay / 1000} s`);
+      await options.sleep(delay);
+      waited += delay;
+      delay = Math.min(delay * 2, options.retry.maxDelayMs);
+      pending = notReady;
     }
   };
 
-  // cdktf asks for approval on the terminal: one stack at a time, or the prompts would interleave.
-  const interactive = !options.autoApprove && (command === "deploy" || command === "destroy");
-  await inPool(selections.map(chain), interactive ? 1 : options.concurrency);
+  const deploy = async () => {
+    for (const s of selections.filter((s) => s.target.retired)) {
+      for (const [stack, selected] of [
+        [s.target.iamStackName, s.iam],
+        [s.target.ec2StackName, s.ec2],
+      ] as const)
+        if (selected) skip(stack, "skipped", `${s.target.name} is retired: not deployed (npm run destroy -- ${s.target.name} takes it down)`);
+    }
+    const active = selections.filter((s) => !s.target.retired);
+    const iams = active.filter((s) => s.iam).map((s) => s.target.iamStackName);
+    const iamResults = await call(iams, (group) => flags("deploy", ...group, "--skip-synth"));
+    iams.forEach((stack) => settle(stack, iamResults.get(stack)));
+    const ec2s: string[] = [];
+    for (const s of active.filter((s) => s.ec2)) {
+      const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
+      if (s.iam ? iamResults.get(iam)?.verdict === "done" : await deployed(iam)) ec2s.push(ec2);
+      else if (s.iam) skip(ec2, "skipped", `${iam} did not deploy`);
+      else skip(ec2, "refused", `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${name}`);
+    }
+    await deployEc2(ec2s);
+  };
+
+  const destroy = async () => {
+    // An IAM stack goes in the same call as its EC2 stack: cdktf destroys the EC2 stack first, and not the IAM stack if that fails.
+    const pairs = selections.filter((s) => s.ec2);
+    const stacks = pairs.flatMap((s) => (s.iam ? [s.target.ec2StackName, s.target.iamStackName] : [s.target.ec2StackName]));
+    const waitsFor = new Map(pairs.map((s) => [s.target.iamStackName, s.target.ec2StackName]));
+    const results = await call(
+      stacks,
+      // Alone (one call per stack), an IAM stack needs the flag; never with other stacks: cdktf's destroy then
+      // restarts stacks that are still running (cdktf-project.js, `next` under ignoreMissingStackDependencies).
+      (group) => flags("destroy", ...group, "--skip-synth", ...(group.length === 1 && group[0].endsWith("-iam") ? ["--ignore-missing-stack-dependencies"] : [])),
+      waitsFor,
+    );
+    for (const stack of stacks) {
+      const outcome = results.get(stack);
+      const needed = waitsFor.get(stack);
+      if (outcome?.verdict === "not run" && needed !== undefined && results.get(needed)?.verdict !== "done")
+        skip(stack, "skipped", `${needed} was not destroyed, and it needs the role`);
+      else settle(stack, outcome);
+    }
+    // IAM stacks selected without their EC2 stack: each alone, once the EC2 stack's state is known to be empty.
+    for (const s of selections.filter((s) => s.iam && !s.ec2)) {
+      const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
+      const left = await holds(ec2);
+      if (left > 0) {
+        skip(
+          iam,
+          "refused",
+          `${ec2} still holds ${left} resource(s) and needs the role to manage them. Destroy it first: npm run destroy -- ${ec2} (or npm run destroy -- ${name} for both)`,
+        );
+        continue;
+      }
+      const alone = await call([iam], () => flags("destroy", iam, "--skip-synth", "--ignore-missing-stack-dependencies"));
+      settle(iam, alone.get(iam));
+    }
+  };
+
+  /** diff and output: cdktf takes one stack per call; each call in the pool. */
+  const eachStack = (s: StackSelection) => async () => {
+    const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
+    const one = async (stack: string) => settle(stack, (await call([stack], () => flags(command, stack, "--skip-synth"))).get(stack));
+    if (command === "diff") {
+      if (s.iam) await one(iam);
+      if (!s.ec2) return;
+      if (await deployed(iam)) await one(ec2);
+      else skip(ec2, "skipped", `not planned: ${iam} is not deployed yet, so there is no role to plan with (npm run deploy -- ${name} deploys both)`);
+      return;
+    }
+    for (const [stack, selected] of [
+      [iam, s.iam],
+      [ec2, s.ec2],
+    ] as const) {
+      if (!selected) continue;
+      if (await deployed(stack)) await one(stack);
+      else skip(stack, "skipped", "not deployed");
+    }
+  };
+
+  if (command === "deploy") await deploy();
+  else if (command === "destroy") await destroy();
+  else await inPool(selections.map(eachStack), options.concurrency);
   return outcomes;
 }
