@@ -34,7 +34,9 @@ const targets = resolveTargets(
  * ignores dependencies is a test failure: the real one restarts stacks that
  * are still running.
  */
-function fakeCdktf(answer: (stack: string, args: readonly string[], attempt: number) => { code: number; output: string } = () => ({ code: 0, output: "" })) {
+function fakeCdktf(
+  answer: (stack: string, args: readonly string[], attempt: number) => { code: number; output: string } = () => ({ code: 0, output: "" }),
+) {
   const calls: string[] = [];
   const attempts = new Map<string, number>();
   const runner: CdktfRunner = {
@@ -296,7 +298,11 @@ describe("runWorkflow: destroy", () => {
   it("keeps an IAM stack whose EC2 stack failed to destroy, and goes on with the others", async () => {
     const { runner } = fakeCdktf((stack) => (stack === "dev-ec2" ? failsWith("Error: terminating EC2 Instance: UnauthorizedOperation") : OK));
     const outcomes = await run("destroy", [], runner, options().opts);
-    expect(Object.fromEntries(outcomes.map((o) => [o.stack, o.status]))).toMatchObject({ "dev-ec2": "failed", "dev-iam": "skipped", "prod-eu-iam": "done" });
+    expect(Object.fromEntries(outcomes.map((o) => [o.stack, o.status]))).toMatchObject({
+      "dev-ec2": "failed",
+      "dev-iam": "skipped",
+      "prod-eu-iam": "done",
+    });
     expect(outcomes.find((o) => o.stack === "dev-iam")?.detail).toBe("dev-ec2 was not destroyed, and it needs the role");
   });
 
@@ -318,7 +324,12 @@ describe("runWorkflow: destroy", () => {
 
   it("destroys an IAM stack alone once its EC2 stack holds nothing", async () => {
     const { runner, calls } = fakeCdktf();
-    await run("destroy", ["dev-iam"], runner, options({ state: async (stack) => (stack.endsWith("-ec2") ? undefined : { resources: 5, outputs: {} }) }).opts);
+    await run(
+      "destroy",
+      ["dev-iam"],
+      runner,
+      options({ state: async (stack) => (stack.endsWith("-ec2") ? undefined : { resources: 5, outputs: {} }) }).opts,
+    );
     expect(calls).toEqual(["destroy dev-iam --skip-synth --ignore-missing-stack-dependencies --auto-approve --parallelism 4"]);
   });
 

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../lib/config";
+import { DEFAULT_CONCURRENCY } from "../tools/operations/workflow";
 import { PROJECT_ROOT, Workspace, type RunResult } from "../tools/proof/e2e";
 import { runScript } from "./entry";
 
@@ -114,8 +115,8 @@ async function deployPath(size: number, mode: "serial" | "parallel" | "cdktf"): 
       ],
     },
   );
-  const label = `${mode === "cdktf" ? "cdktf deploy/destroy '*'" : `workflow, ${mode === "serial" ? "one destination at a time" : "4 destinations at once"}`}: ${size} destination${size > 1 ? "s" : ""}`;
-  const flags = mode === "serial" ? ["--auto-approve", "--concurrency", "1"] : ["--auto-approve", "--concurrency", "4"];
+  const label = `${mode === "cdktf" ? "cdktf deploy/destroy '*'" : `workflow, ${mode === "serial" ? "one stack at a time" : `up to ${DEFAULT_CONCURRENCY} stacks at once`}`}: ${size} destination${size > 1 ? "s" : ""}`;
+  const flags = mode === "serial" ? ["--auto-approve", "--concurrency", "1"] : ["--auto-approve"];
   const step = (command: "deploy" | "destroy") =>
     mode === "cdktf" ? ws.cdktf([command, "*", "--auto-approve", "--skip-provider-lock"]) : ws.run(command, flags);
   try {

@@ -50,7 +50,10 @@ const config = { ...example, destinations: [...example.destinations, { ...exampl
 async function workflowCalls(command: WorkflowCommand): Promise<string[][]> {
   const calls: string[][] = [];
   const recorder: CdktfRunner = {
-    run: async (stacks, args) => (calls.push([...args]), { code: 0, output: "", stacks: new Map(stacks.map((s) => [s, { output: "", seconds: 0 }])) }),
+    run: async (stacks, args) => (
+      calls.push([...args]),
+      { code: 0, output: "", stacks: new Map(stacks.map((s) => [s, { output: "", seconds: 0 }])) }
+    ),
   };
   const targets = resolveTargets(config);
   await runWorkflow(command, selectStacks(targets, []), recorder, {
