@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import type { AppConfig } from "./lib/config";
 import { sourceQuotaWarnings } from "./lib/quotas";
-import { parseState } from "./lib/state";
+import { orphanedStateWarning, parseState } from "./lib/state";
 import { resolveTargets, type DeploymentTarget } from "./lib/targets";
 import { Ec2Stack } from "./stacks/ec2-stack";
 import { IamStack } from "./stacks/iam-stack";
@@ -50,11 +50,7 @@ export function synthSummary(result: SynthResult, outdir: string): string[] {
   return [...result.warnings.map((w) => `Warning: ${w}`), `Synthesized ${result.stacks.length} stacks into ${outdir} (${count})`];
 }
 
-/**
- * State files of stacks the config no longer makes that still hold resources:
- * removing a destination from the config destroys nothing, and its resources
- * would be forgotten.
- */
+/** Local state files of stacks the config no longer makes that still hold resources. */
 function orphanedStates(directory: string, shown: string, stacks: readonly string[]): string[] {
   if (!existsSync(directory)) return [];
   return readdirSync(directory)
@@ -63,11 +59,7 @@ function orphanedStates(directory: string, shown: string, stacks: readonly strin
     .filter(({ stack }) => !stacks.includes(stack))
     .flatMap(({ file, stack }) => {
       const held = parseState(readFileSync(join(directory, file), "utf8"))?.resources ?? 0;
-      if (held === 0) return [];
-      const destination = stack.replace(/-(iam|ec2)$/, "");
-      return [
-        `${join(shown, file)} holds ${held} resource(s), but the config makes no stack ${stack}: removing a destination destroys nothing. Put it back with "retired": true, run npm run destroy -- ${destination}, then remove it.`,
-      ];
+      return held === 0 ? [] : [orphanedStateWarning(join(shown, file), stack, held)];
     });
 }
 

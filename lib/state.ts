@@ -18,3 +18,13 @@ export function parseState(text: string): StackState | undefined {
   if (resources === 0 && Object.keys(outputs).length === 0) return undefined;
   return { resources, outputs };
 }
+
+/**
+ * The warning for a stack the config no longer makes whose state still holds
+ * resources: removing a destination from the config destroys nothing, and
+ * its resources would be forgotten.
+ */
+export function orphanedStateWarning(location: string, stack: string, held: number): string {
+  const destination = stack.replace(/-(iam|ec2)$/, "");
+  return `${location} holds ${held} resource(s), but the config makes no stack ${stack}: removing a destination destroys nothing. Put it back with "retired": true, run npm run destroy -- ${destination}, then remove it.`;
+}

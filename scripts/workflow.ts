@@ -4,7 +4,7 @@ import { loadConfig } from "../lib/config";
 import { resolveTargets, selectStacks } from "../lib/targets";
 import { cdktfRunner, providersFromMirror } from "../tools/operations/cdktf";
 import { acquireWorkflowLock } from "../tools/operations/lock";
-import { stateReader } from "../tools/operations/state";
+import { stateCheckWarnings, stateReader } from "../tools/operations/state";
 import { parseWorkflowArgs, runWorkflow } from "../tools/operations/workflow";
 import { runScript } from "./entry";
 
@@ -20,7 +20,10 @@ runScript(async () => {
   const log = (line: string) => console.log(line);
   const release = acquireWorkflowLock(`${OUTDIR}.lock`, args.command, log);
   try {
-    synthSummary(synthesizeApp(config, OUTDIR), OUTDIR).forEach(log);
+    const synth = synthesizeApp(config, OUTDIR);
+    synthSummary(synth, OUTDIR).forEach(log);
+    if (args.command === "deploy" || args.command === "destroy")
+      (await stateCheckWarnings(config.backend, synth.stacks, config.source.profile)).forEach((warning) => log(`Warning: ${warning}`));
     const mirror = providersFromMirror();
     if (mirror && !args.skipProviderLock) log("Providers come from a filesystem mirror: cdktf runs with --skip-provider-lock.");
     const interactive = !args.autoApprove && (args.command === "deploy" || args.command === "destroy");

@@ -193,6 +193,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
         sts: {},
         iam: { "111111111111": [], "222222222222": [] },
         ec2: { "222222222222": [] },
+        s3: {},
       });
     },
     E2E_TIMEOUT_MS,

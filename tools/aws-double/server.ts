@@ -9,11 +9,12 @@ import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
 import { AwsError, QueryParams } from "./protocol";
 import type { CallContext, Service } from "./service";
+import { S3Service } from "./s3";
 import { StsService } from "./sts";
 
 /**
  * The AWS double: a local stand-in for the three AWS APIs the stacks use
- * (STS, IAM, EC2), for tests and the demo. It speaks their wire protocols on
+ * (STS, IAM, EC2), and S3's state reads, for tests and the demo. It speaks their wire protocols on
  * 127.0.0.1, so the real Terraform provider, cdktf and the AWS SDK talk to it
  * through `AWS_ENDPOINT_URL` with no change to the synthesized stacks, and it
  * authorizes every call with an independent IAM evaluator.
@@ -70,6 +71,7 @@ export class AwsDouble {
   readonly profiles: Readonly<Record<string, Credentials & { readonly accountId: string }>>;
   readonly iam: IamService;
   readonly ec2: Ec2Service;
+  readonly s3: S3Service;
   private readonly services: Readonly<Record<string, Service>>;
   private readonly authorizer: Authorizer;
   private readonly credentials = new CredentialStore();
@@ -80,8 +82,9 @@ export class AwsDouble {
     const partition = options.partition ?? "aws";
     this.iam = new IamService(this.credentials, partition, options.roleConsistency);
     this.ec2 = new Ec2Service(partition);
+    this.s3 = new S3Service(partition);
     const sts = new StsService(this.credentials, this.iam);
-    this.services = { sts, iam: this.iam, ec2: this.ec2 };
+    this.services = { sts, iam: this.iam, ec2: this.ec2, s3: this.s3 };
     this.authorizer = new Authorizer((caller) => this.iam.policiesOf(caller));
     this.profiles = Object.fromEntries(
       options.profiles.map((spec) => [
@@ -160,9 +163,9 @@ export class AwsDouble {
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? "/", this.url);
     const body = Buffer.concat(chunks).toString("utf8");
-    const params = QueryParams.parse(body || url.search.slice(1));
     const scope = SCOPE.exec(String(request.headers.authorization ?? ""));
     const service = scope ? this.services[scope[3]] : undefined;
+    const params = service?.route ? service.route(request.method ?? "GET", url) : QueryParams.parse(body || url.search.slice(1));
     const requestId = randomUUID();
     const authorizations: Authorization[] = [];
     const region = scope?.[2] ?? "us-east-1";

@@ -22,6 +22,8 @@ export interface Service {
   readonly signingName: string;
   readonly protocol: Protocol;
   readonly handlers: Readonly<Record<string, Handler>>;
+  /** For REST services (S3): the action and parameters a method and path name. @default - the query protocol's `Action` */
+  route?(method: string, url: URL): QueryParams;
   /** Resources this service holds, per account, for "nothing left behind" checks. */
   inventory(): Readonly<Record<string, readonly string[]>>;
 }

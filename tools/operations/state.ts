@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BackendConfig } from "../../lib/config";
-import { parseState } from "../../lib/state";
+import { orphanedStateWarning, parseState } from "../../lib/state";
 import type { StateReader } from "./workflow";
 
 function terraformText(args: readonly string[], cwd: string): Promise<string> {
@@ -36,4 +38,50 @@ export function stateReader(backend: BackendConfig, outdir: string, projectRoot 
     if (!existsSync(join(dir, ".terraform"))) await terraformText(["init", "-input=false", "-no-color"], dir);
     return parseState(await terraformText(["state", "pull"], dir));
   };
+}
+
+type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;
+
+/**
+ * Stacks whose state in the S3 backend still holds resources although the
+ * config no longer makes them: the S3 counterpart of the synth's local-state
+ * warning, run before a deploy, since the state is not on this machine. Reads
+ * with the backend's credentials: its profile (or `sourceProfile`, or the
+ * standard chain) and, when set, its state role.
+ * @returns one warning per such stack
+ */
+export async function orphanedS3States(backend: S3BackendConfig, stacks: readonly string[], sourceProfile?: string): Promise<string[]> {
+  const profile = backend.profile ?? sourceProfile;
+  const base = fromNodeProviderChain(profile ? { profile } : {});
+  const credentials = backend.roleArn
+    ? fromTemporaryCredentials({ masterCredentials: base, params: { RoleArn: backend.roleArn, RoleSessionName: "cdktf-assume-role-state-check" } })
+    : base;
+  const s3 = new S3Client({ region: backend.region, credentials });
+  const prefix = `${backend.keyPrefix}/`;
+  const warnings: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: backend.bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const { Key: key } of page.Contents ?? []) {
+      const stack = key?.slice(prefix.length).replace(/\.tfstate$/, "");
+      if (!key?.endsWith(".tfstate") || !stack || stack.includes("/") || stacks.includes(stack)) continue;
+      const object = await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: key }));
+      const held = parseState((await object.Body?.transformToString()) ?? "")?.resources ?? 0;
+      if (held > 0) warnings.push(orphanedStateWarning(`s3://${backend.bucket}/${key}`, stack, held));
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return warnings;
+}
+
+/**
+ * What a deploy or destroy adds to the synth's warnings: the S3 check
+ * (local state is checked by the synth itself). A check that cannot run
+ * becomes one warning saying so; it never stops the command.
+ */
+export async function stateCheckWarnings(backend: BackendConfig, stacks: readonly string[], sourceProfile?: string): Promise<string[]> {
+  if (backend.type !== "s3") return [];
+  return orphanedS3States(backend, stacks, sourceProfile).catch((error: Error) => [
+    `could not check s3://${backend.bucket}/${backend.keyPrefix}/ for the state of stacks the config no longer makes: ${error.message}`,
+  ]);
 }
