@@ -5,6 +5,8 @@ interface JsonSchema {
   type?: string | string[];
   description?: string;
   default?: unknown;
+  /** Schema metadata: an optional field whose value, when omitted, comes from another (`.meta({ defaultFrom })`). */
+  defaultFrom?: string;
   enum?: unknown[];
   const?: unknown;
   properties?: Record<string, JsonSchema>;
@@ -29,8 +31,15 @@ function typeOf(schema: JsonSchema): string {
 function rows(schema: JsonSchema, prefix: string, required: boolean): string[] {
   const variants = schema.oneOf ?? schema.anyOf;
   if (variants) return variants.flatMap((variant) => rows(variant, prefix, required));
-  const defaultText = schema.default === undefined ? (required ? "required" : "optional") : `\`${JSON.stringify(schema.default)}\``;
-  const description = (schema.description ?? "").replace(/\s*@default\s+(.*)$/, " Default: $1.").replace(/\|/g, "\\|");
+  const defaultText =
+    schema.default !== undefined
+      ? `\`${JSON.stringify(schema.default)}\``
+      : schema.defaultFrom
+        ? schema.defaultFrom
+        : required
+          ? "required"
+          : "optional";
+  const description = (schema.description ?? "").replace(/\|/g, "\\|");
   const own = prefix ? [`| \`${prefix}\` | ${typeOf(schema)} | ${defaultText} | ${description} |`] : [];
   const item = schema.type === "array" ? schema.items : schema;
   if (!item?.properties) return own;

@@ -111,9 +111,9 @@ const destinationSchema = strict({
   profile: profile
     .optional()
     .describe("Profile with credentials of the destination account, used only to create the role; omitted: the standard credential chain."),
-  region: region.optional().describe("Region of this destination. @default the top-level `region`"),
-  instanceType: instanceType.optional().describe("Instance type for this destination. @default `instance.instanceType`"),
-  externalId: externalId.optional().describe("External ID for this destination. @default `role.externalId`"),
+  region: region.optional().meta({ description: "Region of this destination.", defaultFrom: "the top-level `region`" }),
+  instanceType: instanceType.optional().meta({ description: "Instance type for this destination.", defaultFrom: "`instance.instanceType`" }),
+  externalId: externalId.optional().meta({ description: "External ID for this destination.", defaultFrom: "`role.externalId`" }),
   tags: tagMap.default({}).describe("Extra tags for this destination's resources, merged over the top-level `tags`."),
   retired: z
     .boolean()
@@ -237,7 +237,7 @@ const s3BackendSchema = strict({
     .regex(ROLE_ARN, "must be an IAM role ARN")
     .optional()
     .describe("State-access role, separate from the EC2 role. Omitted: the caller's own credentials."),
-  profile: profile.optional().describe("Profile used to reach the state. @default the source profile"),
+  profile: profile.optional().meta({ description: "Profile used to reach the state.", defaultFrom: "the source profile" }),
   useLockfile: z.boolean().default(true).describe("S3-native state locking (Terraform >= 1.10)."),
 });
 
