@@ -22,7 +22,7 @@ export interface DestinationStacks {
 export function buildStacks(app: App, config: AppConfig, outdir: string = app.outdir): DestinationStacks[] {
   return resolveTargets(config).map((target) => {
     const iam = new IamStack(app, target.iamStackName, { target, outdir });
-    const ec2 = new Ec2Stack(app, target.ec2StackName, { target, outdir, roleArn: iam.roleArn });
+    const ec2 = new Ec2Stack(app, target.ec2StackName, { target, outdir, roleArn: iam.roleArn, network: iam.network });
     return { target, iam, ec2 };
   });
 }

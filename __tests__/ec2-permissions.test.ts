@@ -10,6 +10,7 @@ const scope: Ec2ScopeProps = {
   image: { owner: "099720109477" },
   publicIp: false,
   maxVolumeSizeGiB: 30,
+  network: { subnetId: "subnet-0a1b2c3d4e5f60718", securityGroupId: "sg-0a1b2c3d4e5f60718" },
 };
 
 function statement(sid: string): PolicyStatement {

@@ -1,8 +1,5 @@
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
-import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
-import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
@@ -11,10 +8,17 @@ import { target } from "./support/fixtures";
 
 type Json = Record<string, unknown>;
 const ROLE_ARN = "arn:aws:iam::222222222222:role/cross-account-ec2";
+// As the IAM stack hands them over (cross-stack references in the app; plain values here).
+const NETWORK = { subnetId: "subnet-0a1b2c3d4e5f60718", securityGroupId: "sg-0a1b2c3d4e5f60718" };
 
 function synthEc2(overrides: Json = {}, role: Json = {}, instance: Json = { instanceType: "t3.micro" }): string {
   const app = Testing.app();
-  const stack = new Ec2Stack(app, "destination-ec2", { target: target({ instance, ...overrides }, role), outdir: app.outdir, roleArn: ROLE_ARN });
+  const stack = new Ec2Stack(app, "destination-ec2", {
+    target: target({ instance, ...overrides }, role),
+    outdir: app.outdir,
+    roleArn: ROLE_ARN,
+    network: NETWORK,
+  });
   return Testing.synth(stack);
 }
 
@@ -42,13 +46,13 @@ describe("Ec2Stack", () => {
     });
   });
 
-  it("launches an IMDSv2-only instance with an encrypted root volume and no public IP, in a named subnet", () => {
+  it("launches an IMDSv2-only instance with an encrypted root volume and no public IP, in the IAM stack's subnet and security group", () => {
     expect(json).toHaveResourceWithProperties(Instance, {
       ami: "${data.aws_ami.ubuntu.id}",
       instance_type: "t3.micro",
       // With a subnet the provider sends AssociatePublicIpAddress=false; without one, default subnets map a public IP.
-      subnet_id: "${data.aws_subnet.subnet.id}",
-      vpc_security_group_ids: ["${data.aws_security_group.security-group.id}"],
+      subnet_id: NETWORK.subnetId,
+      vpc_security_group_ids: [NETWORK.securityGroupId],
       associate_public_ip_address: false,
       monitoring: true,
       metadata_options: { http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 },
@@ -56,18 +60,6 @@ describe("Ec2Stack", () => {
       tags: { Name: "cdktf-assume-role-destination" },
       depends_on: ["data.aws_caller_identity.assumed-account"],
     });
-  });
-
-  it("looks up the default subnet in the first zone that offers the type, and its VPC's default security group", () => {
-    expect(json).toHaveDataSourceWithProperties(DataAwsEc2InstanceTypeOfferings, {
-      location_type: "availability-zone",
-      filter: [{ name: "instance-type", values: ["t3.micro"] }],
-    });
-    expect(json).toHaveDataSourceWithProperties(DataAwsSubnet, {
-      default_for_az: true,
-      availability_zone: "${element(sort(data.aws_ec2_instance_type_offerings.instance-zones.locations), 0)}",
-    });
-    expect(json).toHaveDataSourceWithProperties(DataAwsSecurityGroup, { name: "default", vpc_id: "${data.aws_subnet.subnet.vpc_id}" });
   });
 
   it("looks up the latest Canonical Ubuntu LTS when no AMI is given", () => {
@@ -78,19 +70,16 @@ describe("Ec2Stack", () => {
     });
   });
 
-  it("uses the configured AMI, subnet and public IP setting instead", () => {
+  it("uses the configured AMI and public IP setting instead", () => {
     const custom = synthEc2(
       {},
       {},
       { instanceType: "t4g.small", ami: "ami-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0", associatePublicIpAddress: true },
     );
     expect(custom).not.toHaveDataSource(DataAwsAmi);
-    expect(custom).not.toHaveDataSource(DataAwsEc2InstanceTypeOfferings);
-    expect(custom).toHaveDataSourceWithProperties(DataAwsSubnet, { id: "subnet-0123456789abcdef0" });
     expect(custom).toHaveResourceWithProperties(Instance, {
       ami: "ami-0123456789abcdef0",
       instance_type: "t4g.small",
-      subnet_id: "${data.aws_subnet.subnet.id}",
       associate_public_ip_address: true,
     });
   });

@@ -10,6 +10,7 @@ describe("fixHclAttributes", () => {
       provider: "aws.source",
       depends_on: ["data.a.b", "aws_x.y"],
       lifecycle: { create_before_destroy: true, postcondition: [{ condition: "${true}", error_message: "m" }] },
+      policy: { type: "simple", storageClassType: "string", value: '{"Resource":"subnet/${TfToken[TOKEN.6]}","Note":"a\\b"}' },
     };
     // WHEN
     fixHclAttributes(attributes);
@@ -17,6 +18,7 @@ describe("fixHclAttributes", () => {
     expect(attributes).toEqual({
       provider: { type: "reference", value: "aws.source" },
       depends_on: { type: "reference", value: "[data.a.b, aws_x.y]" },
+      policy: { type: "simple", storageClassType: "string", value: '{\\"Resource\\":\\"subnet/${TfToken[TOKEN.6]}\\",\\"Note\\":\\"a\\\\b\\"}' },
       lifecycle: {
         isBlock: true,
         value: {
@@ -42,6 +44,11 @@ describe("HCL synthesis of a stack", () => {
     expect(hcl).toContain("provider = aws.destination\n");
     expect(hcl).toContain("depends_on = [data.aws_caller_identity.destination-account]");
     expect(hcl).not.toMatch(/provider = "/);
+  });
+
+  it("escapes the quotes of a string that also holds a reference: the policy naming the looked-up subnet", () => {
+    expect(hcl).toMatch(/\\"arn:aws:ec2:us-east-2:222222222222:subnet\/\$\{data\.aws_subnet\.subnet\.id\}\\"/);
+    expect(hcl).not.toMatch(/policy = "\{"Version"/);
   });
 
   it("renders the same HCL when the same stack is synthesized again", () => {

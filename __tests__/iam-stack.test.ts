@@ -1,4 +1,7 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
+import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamGroup } from "@cdktf/provider-aws/lib/iam-group";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
@@ -86,6 +89,40 @@ describe("IamStack", () => {
     expect(json).not.toHaveResource(IamRolePolicyAttachment);
     const actions = (policyOf(parsed, "aws_iam_role_policy", "role-scoped-ec2").Statement as Json[]).flatMap((s) => s.Action);
     expect(actions).toContain("ec2:RunInstances");
+  });
+
+  it("looks up the launch network with the destination provider: the default subnet in the first zone that offers the type, its VPC's default security group", () => {
+    expect(json).toHaveDataSourceWithProperties(DataAwsEc2InstanceTypeOfferings, {
+      provider: "aws.destination",
+      location_type: "availability-zone",
+      filter: [{ name: "instance-type", values: ["t3.micro"] }],
+    });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSubnet, {
+      provider: "aws.destination",
+      default_for_az: true,
+      availability_zone: "${element(sort(data.aws_ec2_instance_type_offerings.instance-zones.locations), 0)}",
+    });
+    expect(json).toHaveDataSourceWithProperties(DataAwsSecurityGroup, {
+      provider: "aws.destination",
+      name: "default",
+      vpc_id: "${data.aws_subnet.subnet.vpc_id}",
+    });
+  });
+
+  it("lets the role launch only into the subnet and security group it looked up", () => {
+    const launch = (policyOf(parsed, "aws_iam_role_policy", "role-scoped-ec2").Statement as Json[]).find(
+      (s) => s.Sid === "LaunchIntoTheLookedUpNetwork",
+    );
+    expect(launch?.Resource).toEqual([
+      "arn:aws:ec2:us-east-2:222222222222:subnet/${data.aws_subnet.subnet.id}",
+      "arn:aws:ec2:us-east-2:222222222222:security-group/${data.aws_security_group.security-group.id}",
+    ]);
+  });
+
+  it("looks up the configured subnet by its ID instead", () => {
+    const { json: custom } = synthIam({ instance: { instanceType: "t3.micro", subnetId: "subnet-0123456789abcdef0" } });
+    expect(custom).not.toHaveDataSource(DataAwsEc2InstanceTypeOfferings);
+    expect(custom).toHaveDataSourceWithProperties(DataAwsSubnet, { provider: "aws.destination", id: "subnet-0123456789abcdef0" });
   });
 
   it("attaches AmazonEC2FullAccess for tutorial parity, with a warning", () => {

@@ -1,6 +1,6 @@
 import { validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { config, DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from "./support/fixtures";
-import { decide, synthesizedPolicies, type Request } from "./support/simulate";
+import { decide, LOOKED_UP, synthesizedPolicies, type Request } from "./support/simulate";
 
 const CI = `arn:aws:iam::${SOURCE_ACCOUNT}:user/ci`;
 const OTHER_SOURCE_USER = `arn:aws:iam::${SOURCE_ACCOUNT}:user/intern`;
@@ -254,5 +254,14 @@ describe("the role cannot escalate through the instance it manages (each hole de
     const resource =
       type === "image" ? `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0` : `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:${type}/x`;
     expect(await launch(resource, context)).toBe(expected);
+  });
+
+  it.each<[string, string, string]>([
+    ["another subnet (one with a route to the internet, say)", "subnet/subnet-0public000000000001", "ImplicitlyDenied"],
+    ["the subnet the IAM stack looked up", `subnet/${LOOKED_UP.subnetId}`, "Allowed"],
+    ["another security group (one open to 0.0.0.0/0, say)", "security-group/sg-0open0000000000001", "ImplicitlyDenied"],
+    ["the security group the IAM stack looked up", `security-group/${LOOKED_UP.securityGroupId}`, "Allowed"],
+  ])("launch into %s", async (_what, resource, expected) => {
+    expect(await launch(`arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:${resource}`, {})).toBe(expected);
   });
 });

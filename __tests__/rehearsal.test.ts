@@ -1,8 +1,22 @@
-import { ec2RehearsalFiles, hclString, iamRehearsalFiles, roleArnReference, WRONG_ACCOUNT } from "../tools/proof/rehearsal";
+import {
+  crossStackInputs,
+  ec2RehearsalFiles,
+  hclString,
+  iamRehearsalFiles,
+  REHEARSAL_SECURITY_GROUP,
+  REHEARSAL_SUBNET,
+  WRONG_ACCOUNT,
+} from "../tools/proof/rehearsal";
 import { target } from "./support/fixtures";
 
-const ec2Stack = (roleArn: string) => ({ provider: { aws: [{ assume_role: [{ role_arn: roleArn }] }] } });
-const REFERENCE = "${data.terraform_remote_state.cross-stack-reference-input-destination-iam.outputs.cross-stack-output-aws_iam_rolerolearn}";
+const input = (output: string) => `\${data.terraform_remote_state.cross-stack-reference-input-destination-iam.outputs.${output}}`;
+const REFERENCE = input("cross-stack-output-aws_iam_rolerolearn");
+const ec2Stack = (roleArn: string, subnetId = input("cross-stack-output-dataaws_subnetsubnetid")) => ({
+  provider: { aws: [{ assume_role: [{ role_arn: roleArn }] }] },
+  resource: {
+    aws_instance: { instance: { subnet_id: subnetId, vpc_security_group_ids: [input("cross-stack-output-dataaws_security_groupsecurity-groupid")] } },
+  },
+});
 
 describe("hclString", () => {
   it("escapes quotes, newlines and template sequences", () => {
@@ -10,17 +24,27 @@ describe("hclString", () => {
   });
 });
 
-describe("roleArnReference", () => {
-  it("finds the remote state the provider reads its role from", () => {
-    expect(roleArnReference(ec2Stack(REFERENCE))).toEqual({
+describe("crossStackInputs", () => {
+  it("finds the remote state the provider reads its role from, and the instance its subnet and security group", () => {
+    expect(crossStackInputs(ec2Stack(REFERENCE))).toEqual({
       dataSource: "cross-stack-reference-input-destination-iam",
-      output: "cross-stack-output-aws_iam_rolerolearn",
+      outputs: {
+        roleArn: "cross-stack-output-aws_iam_rolerolearn",
+        subnetId: "cross-stack-output-dataaws_subnetsubnetid",
+        securityGroupId: "cross-stack-output-dataaws_security_groupsecurity-groupid",
+      },
     });
   });
 
   it("fails if the role ARN was pasted instead of referenced", () => {
-    expect(() => roleArnReference(ec2Stack("arn:aws:iam::222222222222:role/x"))).toThrow(
-      /does not take assume_role.role_arn from a cross-stack reference/,
+    expect(() => crossStackInputs(ec2Stack("arn:aws:iam::222222222222:role/x"))).toThrow(
+      /does not take the provider's assume_role.role_arn from a cross-stack reference/,
+    );
+  });
+
+  it("fails if the EC2 stack looks up a subnet of its own instead of the IAM stack's", () => {
+    expect(() => crossStackInputs(ec2Stack(REFERENCE, "${data.aws_subnet.subnet.id}"))).toThrow(
+      /does not take the instance's subnet_id from a cross-stack reference/,
     );
   });
 });
@@ -52,10 +76,10 @@ describe("iamRehearsalFiles", () => {
 });
 
 describe("ec2RehearsalFiles", () => {
-  it("overrides the IAM stack's remote state with the proven role ARN", () => {
+  it("overrides the IAM stack's remote state with the proven role ARN and the mocked network", () => {
     const [apply] = ec2RehearsalFiles(target(), ec2Stack(REFERENCE), "arn:aws:iam::222222222222:role/cross-account-ec2");
     expect(apply.content).toContain(
-      'override_data {\n  target = data.terraform_remote_state.cross-stack-reference-input-destination-iam\n  values = { outputs = { "cross-stack-output-aws_iam_rolerolearn" = "arn:aws:iam::222222222222:role/cross-account-ec2" } }\n}',
+      `override_data {\n  target = data.terraform_remote_state.cross-stack-reference-input-destination-iam\n  values = { outputs = { "cross-stack-output-aws_iam_rolerolearn" = "arn:aws:iam::222222222222:role/cross-account-ec2", "cross-stack-output-dataaws_subnetsubnetid" = "${REHEARSAL_SUBNET}", "cross-stack-output-dataaws_security_groupsecurity-groupid" = "${REHEARSAL_SECURITY_GROUP}" } }\n}`,
     );
     expect(apply.content).toContain('aws_instance.instance.metadata_options[0].http_tokens == "required"');
   });

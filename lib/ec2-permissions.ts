@@ -1,6 +1,7 @@
 import { CANONICAL_OWNER_IDS } from "./ami";
 import { ec2ResourceArn } from "./arn";
 import { PROJECT_TAG, type Partition } from "./config";
+import type { LaunchNetwork } from "./network";
 import { conditions, policyDocument, type PolicyDocument, type PolicyStatement } from "./policy-document";
 import type { DeploymentTarget } from "./targets";
 
@@ -20,6 +21,11 @@ export interface Ec2ScopeProps {
   readonly publicIp: boolean;
   /** Largest volume the role may create or grow a volume to, in GiB (ec2:VolumeSize). */
   readonly maxVolumeSizeGiB: number;
+  /**
+   * The only subnet and security group the role may launch with: the IDs the
+   * IAM stack looks up (and hands to the EC2 stack), so the two cannot differ.
+   */
+  readonly network: LaunchNetwork;
 }
 
 /** The only volume type the stack creates; io1/io2 would allow paid provisioned IOPS. */
@@ -93,8 +99,9 @@ export const FORBIDDEN_INSTANCE_ATTRIBUTES = ["UserData", "Kernel", "Ramdisk", "
  *   request; volumes must be encrypted gp3 within the size, IOPS and
  *   throughput bounds; the image must be Canonical's (or the configured
  *   one); the network interface must not get a public IP (unless
- *   configured); subnets and security groups are only region-bound (see the
- *   README for what that still allows). No key pair may be used.
+ *   configured); the subnet and the security group must be the ones the IAM
+ *   stack looked up, not any other in the account (one open to 0.0.0.0/0,
+ *   say). No key pair may be used.
  * - After launch: start only as an allowed type; modify only to an allowed
  *   type and never the attributes in FORBIDDEN_INSTANCE_ATTRIBUTES; metadata
  *   options only with IMDSv2 required; grow volumes only within the bounds.
@@ -166,10 +173,13 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
       Condition: conditions([regionCondition, ["Bool", "ec2:AssociatePublicIpAddress", props.publicIp ? undefined : "false"]]),
     },
     {
-      Sid: "LaunchIntoRegionNetwork",
+      Sid: "LaunchIntoTheLookedUpNetwork",
       Effect: "Allow",
       Action: "ec2:RunInstances",
-      Resource: [...inRegions("subnet"), ...inRegions("security-group")],
+      Resource: props.regions.flatMap((region) => [
+        ec2ResourceArn(partition, region, accountId, "subnet", props.network.subnetId),
+        ec2ResourceArn(partition, region, accountId, "security-group", props.network.securityGroupId),
+      ]),
       Condition: conditions([regionCondition]),
     },
     {
@@ -235,8 +245,8 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
   return policyDocument(...statements);
 }
 
-/** The scoped policy for one destination: its account, its region, its instance type, its image and network settings. */
-export function scopedEc2PolicyFor(target: DeploymentTarget): PolicyDocument {
+/** The scoped policy for one destination: its account, its region, its instance type, its image and its network. */
+export function scopedEc2PolicyFor(target: DeploymentTarget, network: LaunchNetwork): PolicyDocument {
   return buildScopedEc2Policy({
     partition: target.partition,
     accountId: target.destination.accountId,
@@ -246,5 +256,6 @@ export function scopedEc2PolicyFor(target: DeploymentTarget): PolicyDocument {
     image: target.instance.ami ? { imageId: target.instance.ami } : { owner: CANONICAL_OWNER_IDS[target.partition] },
     publicIp: target.instance.associatePublicIpAddress,
     maxVolumeSizeGiB: target.instance.rootVolumeSizeGiB ?? DEFAULT_MAX_VOLUME_GIB,
+    network,
   });
 }

@@ -10,6 +10,29 @@ function reference(expression: string): HclAttributes {
   return { type: "reference", value: expression };
 }
 
+/** An unresolved token inside a string; the renderer turns it into `${...}`. */
+const TOKEN = /(\$\{TfToken\[[^\]]+\]\})/;
+
+interface RenderedString {
+  type: "simple";
+  storageClassType: "string";
+  value: string;
+}
+
+function isTemplateWithQuotes(attribute: unknown): attribute is RenderedString {
+  if (typeof attribute !== "object" || attribute === null) return false;
+  const { type, storageClassType, value } = attribute as Partial<RenderedString>;
+  return type === "simple" && storageClassType === "string" && typeof value === "string" && TOKEN.test(value) && value.includes('"');
+}
+
+/** Escapes quotes and backslashes outside the tokens: the renderer quotes such a string as a template without escaping it. */
+function escapeLiteralParts(value: string): string {
+  return value
+    .split(TOKEN)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/\\/g, "\\\\").replace(/"/g, '\\"')))
+    .join("");
+}
+
 /** Rewrites one rendered resource or data source into the typed form the HCL renderer handles. */
 export function fixHclAttributes(attributes: HclAttributes): void {
   const lifecycle = attributes.lifecycle as HclAttributes | undefined;
@@ -21,6 +44,9 @@ export function fixHclAttributes(attributes: HclAttributes): void {
     }
     attributes.lifecycle = { isBlock: true, value };
   }
+  for (const attribute of Object.values(attributes)) {
+    if (isTemplateWithQuotes(attribute)) attribute.value = escapeLiteralParts(attribute.value);
+  }
   if (typeof attributes.provider === "string") attributes.provider = reference(attributes.provider);
   if (Array.isArray(attributes.depends_on)) attributes.depends_on = reference(`[${attributes.depends_on.join(", ")}]`);
 }
@@ -29,8 +55,9 @@ export function fixHclAttributes(attributes: HclAttributes): void {
  * Makes `cdktf synth --hcl` output valid, warning-free Terraform: CDKTF 0.21's
  * HCL renderer writes lifecycle pre/postconditions as an argument
  * (`postcondition = [...]`, rejected by Terraform; open-constructs/cdk-terrain#313)
- * and quotes `provider` and `depends_on` references (deprecated since
- * Terraform 0.12). Touches only the HCL path; JSON output is unchanged.
+ * quotes `provider` and `depends_on` references (deprecated since
+ * Terraform 0.12), and writes a string that holds both quotes and a
+ * reference (a policy naming a looked-up subnet) unescaped. Touches only the HCL path; JSON output is unchanged.
  *
  * CDKTF does not pass an App's aspects down to its stacks, so each stack adds it.
  * Aspects run on every synth: each node is wrapped once, so a second synth

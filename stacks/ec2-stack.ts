@@ -4,7 +4,7 @@ import type { Construct } from "constructs";
 import { latestUbuntuAmi } from "../lib/ami";
 import { configureBackend } from "../lib/backend";
 import { HclSynthesisFixes } from "../lib/hcl-fixes";
-import { launchNetwork } from "../lib/network";
+import type { LaunchNetwork } from "../lib/network";
 import { accountProvider, requireAccount } from "../lib/providers";
 import type { DeploymentTarget } from "../lib/targets";
 
@@ -18,6 +18,8 @@ export interface Ec2StackProps {
    * a cross-stack reference (and deploys the IAM stack first).
    */
   readonly roleArn: string;
+  /** Where to launch: pass `IamStack.network`, the subnet and security group the role may launch with. */
+  readonly network: LaunchNetwork;
 }
 
 /** An EC2 instance in the destination account, created through the assumed role. */
@@ -49,18 +51,12 @@ export class Ec2Stack extends TerraformStack {
       target.instance.ami ??
       latestUbuntuAmi(this, "ubuntu", { provider, partition: target.partition, instanceType: target.instance.instanceType }).id;
 
-    const network = launchNetwork(this, {
-      provider,
-      instanceType: target.instance.instanceType,
-      subnetId: target.instance.subnetId,
-    });
-
     this.instance = new Instance(this, "instance", {
       provider,
       ami,
       instanceType: target.instance.instanceType,
-      subnetId: network.subnetId,
-      vpcSecurityGroupIds: [network.securityGroupId],
+      subnetId: props.network.subnetId,
+      vpcSecurityGroupIds: [props.network.securityGroupId],
       associatePublicIpAddress: target.instance.associatePublicIpAddress,
       monitoring: target.instance.detailedMonitoring,
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },

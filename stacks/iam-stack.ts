@@ -15,6 +15,7 @@ import { assumePolicyName, assumersGroupName, assumingUserName } from "../lib/na
 import { configureBackend } from "../lib/backend";
 import { HclSynthesisFixes } from "../lib/hcl-fixes";
 import { scopedEc2PolicyFor } from "../lib/ec2-permissions";
+import { launchNetwork, type LaunchNetwork } from "../lib/network";
 import { policyJson } from "../lib/policy-document";
 import { accountProvider, requireAccount } from "../lib/providers";
 import type { DeploymentTarget } from "../lib/targets";
@@ -36,6 +37,12 @@ export class IamStack extends TerraformStack {
   public readonly roleArn: string;
   /** The source-side policy that allows assuming the role. */
   public readonly assumeRolePolicy: IamPolicy;
+  /**
+   * Where the instance launches, looked up here with the destination
+   * provider: the role may launch only there, and the EC2 stack reads the
+   * same IDs through cross-stack references.
+   */
+  public readonly network: LaunchNetwork;
 
   constructor(scope: Construct, id: string, props: IamStackProps) {
     super(scope, id);
@@ -75,6 +82,7 @@ export class IamStack extends TerraformStack {
       },
     });
     this.roleArn = role.arn;
+    this.network = launchNetwork(this, { provider: destination, instanceType: target.instance.instanceType, subnetId: target.instance.subnetId });
     this.grantRolePermissions(role, destination, target);
 
     this.assumeRolePolicy = new IamPolicy(this, "assume-role-policy", {
@@ -119,7 +127,7 @@ export class IamStack extends TerraformStack {
       provider,
       role: role.name,
       name: "scoped-ec2",
-      policy: policyJson(scopedEc2PolicyFor(target)),
+      policy: policyJson(scopedEc2PolicyFor(target, this.network)),
     });
   }
 

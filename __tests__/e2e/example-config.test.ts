@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { CallRecord } from "../../tools/aws-double/server";
 import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace, type RunResult } from "../../tools/proof/e2e";
 import { E2E_TIMEOUT_MS, unexpectedCalls } from "./support";
@@ -65,8 +67,12 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
       expect(instance.metadata.httpTokens).toBe("required");
       expect(instance.rootVolume).toMatchObject({ encrypted: true, type: "gp3" });
       expect(instance.tags).toEqual({ Name: "cdktf-assume-role-destination", Project: "cdktf-assume-role", ManagedBy: "cdktf" });
-      // Every EC2 call was made by the assumed-role session, in the destination account.
-      expect([...new Set(calls.filter((c) => c.service === "ec2").map((c) => c.caller))]).toEqual([SESSION]);
+      // Every EC2 call was made in the destination account: the IAM stack's network lookups by its administrator,
+      // everything else, the launch included, by the assumed-role session.
+      const ec2Calls = calls.filter((c) => c.service === "ec2");
+      expect([...new Set(ec2Calls.map((c) => c.caller))].sort()).toEqual(["arn:aws:iam::222222222222:user/destination-admin", SESSION]);
+      const adminActions = new Set(ec2Calls.filter((c) => c.caller !== SESSION).map((c) => c.action));
+      expect([...adminActions].sort()).toEqual(["DescribeInstanceTypeOfferings", "DescribeSecurityGroups", "DescribeSubnets"]);
       const launch = calls.find((c) => c.action === "RunInstances");
       expect(launch?.params["NetworkInterface.1.AssociatePublicIpAddress"]).toBe("false");
     },
@@ -138,6 +144,51 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
         tags: { ManagedBy: "cdktf", CostCenter: "platform" },
         instance: { instanceType: "t3.small", rootVolumeSizeGiB: 12 },
       });
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "denies launching through the role into any subnet but the one the IAM stack looked up",
+    async () => {
+      // GIVEN a session of the role, as the EC2 stack's provider gets it, and another default subnet of the account
+      const source = ws.double.profiles.source;
+      const { Credentials: session } = await new STSClient({ region: "us-east-2", endpoint: ws.double.url, credentials: source }).send(
+        new AssumeRoleCommand({
+          RoleArn: "arn:aws:iam::222222222222:role/cdktf-assume-role-ec2",
+          RoleSessionName: "e2e",
+          ExternalId: "cdktf-assume-role-example",
+        }),
+      );
+      const ec2 = new EC2Client({
+        region: "us-east-2",
+        endpoint: ws.double.url,
+        credentials: { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken },
+      });
+      const [instance] = ws.double.ec2.instances();
+      const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({}));
+      const other = Subnets.find((s) => s.SubnetId !== instance.subnetId)?.SubnetId;
+      const { Images = [] } = await ec2.send(new DescribeImagesCommand({ Owners: ["099720109477"] }));
+      // WHEN it asks for an instance that meets every other bound (type, IMDSv2, tags, volume, no public IP) in that subnet
+      const launch = ec2.send(
+        new RunInstancesCommand({
+          ImageId: Images[0].ImageId,
+          InstanceType: "t3.small",
+          MinCount: 1,
+          MaxCount: 1,
+          MetadataOptions: { HttpTokens: "required" },
+          NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: other, AssociatePublicIpAddress: false, Groups: instance.securityGroups }],
+          BlockDeviceMappings: [{ DeviceName: "/dev/sda1", Ebs: { Encrypted: true, VolumeType: "gp3", VolumeSize: 8 } }],
+          TagSpecifications: ["instance", "volume"].map((type) => ({
+            ResourceType: type as "instance" | "volume",
+            Tags: [{ Key: "Project", Value: "cdktf-assume-role" }],
+          })),
+        }),
+      );
+      // THEN EC2 refuses it for the subnet, and nothing is launched
+      await expect(launch).rejects.toThrow(`ec2:RunInstances on resource: arn:aws:ec2:us-east-2:222222222222:subnet/${other}`);
+      expect(ws.double.ec2.instances()).toHaveLength(1);
+      since();
     },
     E2E_TIMEOUT_MS,
   );

@@ -16,13 +16,23 @@ export interface SynthesizedPolicies {
   readonly sessionArn: string;
 }
 
-/** Synthesizes the app and reads the first destination's policies back out of the Terraform JSON. */
+/** What the IAM stack's network lookups return in the simulated account. */
+export const LOOKED_UP = { subnetId: "subnet-0looked0up0000001", securityGroupId: "sg-0looked0up00000001" } as const;
+
+/**
+ * Synthesizes the app and reads the first destination's policies back out of
+ * the Terraform JSON, with the network lookups' IDs filled in as Terraform
+ * would at apply.
+ */
 export function synthesizedPolicies(config: AppConfig): SynthesizedPolicies {
   const [target] = resolveTargets(config);
   const iam = synthApp(config).stack(target.iamStackName);
+  const scoped = JSON.stringify(policyOf(iam, "aws_iam_role_policy", "role-scoped-ec2"))
+    .replaceAll("${data.aws_subnet.subnet.id}", LOOKED_UP.subnetId)
+    .replaceAll("${data.aws_security_group.security-group.id}", LOOKED_UP.securityGroupId);
   return {
     trust: policyOf(iam, "aws_iam_role", "role", "assume_role_policy"),
-    permissions: policyOf(iam, "aws_iam_role_policy", "role-scoped-ec2"),
+    permissions: JSON.parse(scoped) as Json,
     source: policyOf(iam, "aws_iam_policy", "assume-role-policy"),
     roleArn: target.role.arn,
     sessionArn: assumedRoleArn(target.partition, target.destination.accountId, target.role.name, target.role.sessionName),

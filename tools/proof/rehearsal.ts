@@ -100,6 +100,19 @@ function sourcePolicyArn(target: DeploymentTarget): string {
   return policyArn(target.partition, target.source.accountId, assumePolicyName(target.role.name, target.name));
 }
 
+/** The subnet and security group the mocked lookups return. */
+const rehearsalNetwork = (target: DeploymentTarget) => ({
+  subnetId: target.instance.subnetId ?? REHEARSAL_SUBNET,
+  securityGroupId: REHEARSAL_SECURITY_GROUP,
+});
+
+/** Mocked answers of the IAM stack's network lookups (lib/network.ts). */
+const networkLookups = (target: DeploymentTarget) => ({
+  aws_ec2_instance_type_offerings: { locations: [`${target.destination.region}b`, `${target.destination.region}a`] },
+  aws_subnet: { id: rehearsalNetwork(target).subnetId, vpc_id: "vpc-0rehearsal0000000" },
+  aws_security_group: { id: REHEARSAL_SECURITY_GROUP },
+});
+
 /**
  * Test files for an IAM stack: apply with both providers mocked (each hands
  * out ARNs of its own account, so a resource created through the wrong
@@ -115,7 +128,7 @@ export function iamRehearsalFiles(target: DeploymentTarget): RehearsalFile[] {
   const destination = (accountId: string) =>
     mockProvider({
       alias: "destination",
-      data: callerIdentity(accountId, userArn(target, accountId)),
+      data: { ...callerIdentity(accountId, userArn(target, accountId)), ...networkLookups(target) },
       resources: { aws_iam_role: { arn: target.role.arn } },
     });
   const trust = "jsondecode(aws_iam_role.role.assume_role_policy).Statement[0]";
@@ -146,7 +159,7 @@ export function iamRehearsalFiles(target: DeploymentTarget): RehearsalFile[] {
     );
   }
   if (target.role.permissions === "scoped-ec2") {
-    const expected = policyJson(scopedEc2PolicyFor(target));
+    const expected = policyJson(scopedEc2PolicyFor(target, rehearsalNetwork(target)));
     assertions.push(
       sameJson("aws_iam_role_policy.role-scoped-ec2.policy", expected, "The role's scoped EC2 policy differs from the expected document."),
     );
@@ -187,13 +200,25 @@ export function iamRehearsalFiles(target: DeploymentTarget): RehearsalFile[] {
   ];
 }
 
-/** The terraform_remote_state the EC2 provider reads its role ARN from, checked against the synthesized JSON. */
-export function roleArnReference(ec2Stack: Json): { dataSource: string; output: string } {
+/** What the EC2 stack reads from the IAM stack: one terraform_remote_state, and the output behind each value. */
+export interface CrossStackInputs {
+  readonly dataSource: string;
+  readonly outputs: { readonly roleArn: string; readonly subnetId: string; readonly securityGroupId: string };
+}
+
+/** The cross-stack references of the EC2 stack (provider role ARN, instance subnet and security group), checked against the synthesized JSON. */
+export function crossStackInputs(ec2Stack: Json): CrossStackInputs {
   const provider = (ec2Stack.provider as Record<string, Json[]>).aws[0];
-  const roleArn = (provider.assume_role as Json[] | undefined)?.[0]?.role_arn;
-  const match = /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)\}$/.exec(String(roleArn));
-  if (!match) throw new Error(`The EC2 stack's provider does not take assume_role.role_arn from a cross-stack reference: ${String(roleArn)}`);
-  return { dataSource: match[1], output: match[2] };
+  const instance = ((ec2Stack.resource as Record<string, Record<string, Json>> | undefined)?.aws_instance ?? {}).instance ?? {};
+  const reference = (what: string, value: unknown) => {
+    const match = /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w.-]+)\}$/.exec(String(value));
+    if (!match) throw new Error(`The EC2 stack does not take ${what} from a cross-stack reference: ${String(value)}`);
+    return { dataSource: match[1], output: match[2] };
+  };
+  const role = reference("the provider's assume_role.role_arn", (provider.assume_role as Json[] | undefined)?.[0]?.role_arn);
+  const subnet = reference("the instance's subnet_id", instance.subnet_id);
+  const group = reference("the instance's vpc_security_group_ids", (instance.vpc_security_group_ids as unknown[] | undefined)?.[0]);
+  return { dataSource: role.dataSource, outputs: { roleArn: role.output, subnetId: subnet.output, securityGroupId: group.output } };
 }
 
 /**
@@ -202,38 +227,40 @@ export function roleArnReference(ec2Stack: Json): { dataSource: string; output: 
  * in the destination account; then a plan whose session lands elsewhere.
  */
 export function ec2RehearsalFiles(target: DeploymentTarget, ec2Stack: Json, roleArn: string): RehearsalFile[] {
-  const reference = roleArnReference(ec2Stack);
+  const inputs = crossStackInputs(ec2Stack);
+  const network = rehearsalNetwork(target);
   const sessionArn = (accountId: string) => assumedRoleArn(target.partition, accountId, target.role.name, target.role.sessionName);
   const provider = (accountId: string) =>
     mockProvider({
       data: {
         ...callerIdentity(accountId, sessionArn(accountId)),
         ...(target.instance.ami ? {} : { aws_ami: { id: REHEARSAL_AMI } }),
-        aws_ec2_instance_type_offerings: { locations: [`${target.destination.region}b`, `${target.destination.region}a`] },
-        aws_subnet: { id: target.instance.subnetId ?? REHEARSAL_SUBNET, vpc_id: "vpc-0rehearsal0000000" },
-        aws_security_group: { id: REHEARSAL_SECURITY_GROUP },
       },
     });
   const remoteState = [
     "override_data {",
-    `  target = data.terraform_remote_state.${reference.dataSource}`,
-    `  values = { outputs = ${hclObject({ [reference.output]: roleArn })} }`,
+    `  target = data.terraform_remote_state.${inputs.dataSource}`,
+    `  values = { outputs = ${hclObject({
+      [inputs.outputs.roleArn]: roleArn,
+      [inputs.outputs.subnetId]: network.subnetId,
+      [inputs.outputs.securityGroupId]: network.securityGroupId,
+    })} }`,
     "}",
   ].join("\n");
   const instance = "aws_instance.instance";
   const assertions: Assertion[] = [
     equals(
-      `data.terraform_remote_state.${reference.dataSource}.outputs[${hclString(reference.output)}]`,
+      `data.terraform_remote_state.${inputs.dataSource}.outputs[${hclString(inputs.outputs.roleArn)}]`,
       roleArn,
       "The provider's assume_role does not read the IAM stack's role ARN.",
     ),
     equals(`${instance}.metadata_options[0].http_tokens`, "required", "The instance allows IMDSv1."),
     equals(`${instance}.root_block_device[0].encrypted`, true, "The root volume is not encrypted."),
     equals(`${instance}.associate_public_ip_address`, target.instance.associatePublicIpAddress, "Unexpected public IP setting."),
-    equals(`${instance}.subnet_id`, target.instance.subnetId ?? REHEARSAL_SUBNET, "The instance does not launch in the looked-up subnet."),
+    equals(`${instance}.subnet_id`, network.subnetId, "The instance does not launch in the subnet the IAM stack looked up."),
     {
-      condition: `tolist(${instance}.vpc_security_group_ids) == tolist([${hclString(REHEARSAL_SECURITY_GROUP)}])`,
-      message: "The instance does not launch with exactly the looked-up security group.",
+      condition: `tolist(${instance}.vpc_security_group_ids) == tolist([${hclString(network.securityGroupId)}])`,
+      message: "The instance does not launch with exactly the security group the IAM stack looked up.",
     },
     equals(`${instance}.instance_type`, target.instance.instanceType, "Wrong instance type."),
     equals(`${instance}.ami`, target.instance.ami ?? REHEARSAL_AMI, "The instance does not use the configured or looked-up AMI."),
