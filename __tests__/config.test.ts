@@ -321,6 +321,20 @@ describe("parseConfig: the MFA age", () => {
   });
 });
 
+describe("parseConfig: the required session name", () => {
+  it("fails if requireSessionName is not one of its values", () => {
+    expect(problemAt(withRole({ requireSessionName: "caller" }), "role.requireSessionName")).toContain('must be "username" or "sessionName"');
+  });
+
+  it("fails if requireSessionName is username while a role is trusted or attached to: a role session has no aws:username", () => {
+    expect(
+      problemAt(withRole({ requireSessionName: "username", trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci"] }), "role.requireSessionName"),
+    ).toBe(
+      'got "username"; a role\'s session has no aws:username, so role.trustedPrincipalArns entry arn:aws:iam::111111111111:role/ci could never assume the role: use "sessionName", or trust users only',
+    );
+  });
+});
+
 describe("parseConfig: every problem at once", () => {
   it("reports shape and cross-field problems together: a 60 s session, a duplicate destination, a destination in the source account", () => {
     // GIVEN one shape problem (role) and two cross-field problems in fields that are valid on their own (destinations, source)

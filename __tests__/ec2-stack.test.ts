@@ -40,6 +40,15 @@ describe("Ec2Stack", () => {
     });
   });
 
+  it("names the session after the source caller's IAM user name when the trust requires it", () => {
+    const byUser = synthEc2({}, { requireSessionName: "username" });
+    expect(byUser).toHaveProviderWithProperties(AwsProvider, { alias: "source", profile: "source" });
+    expect(byUser).toHaveDataSourceWithProperties(DataAwsCallerIdentity, { provider: "aws.source" });
+    expect(byUser).toHaveProviderWithProperties(AwsProvider, {
+      assume_role: [expect.objectContaining({ session_name: '${element(reverse(split("/", data.aws_caller_identity.source-caller.arn)), 0)}' })],
+    });
+  });
+
   it("checks that the assumed session is in the destination account", () => {
     expect(json).toHaveDataSourceWithProperties(DataAwsCallerIdentity, {
       lifecycle: { postcondition: [expect.objectContaining({ condition: '${self.account_id == "222222222222"}' })] },

@@ -51,6 +51,13 @@ describe("HCL synthesis of a stack", () => {
     expect(hcl).not.toMatch(/policy = "\{"Version"/);
   });
 
+  it("escapes the quotes of a policy holding an IAM policy variable, keeping Terraform's $${ escape", () => {
+    const byUser = Testing.synthHcl(
+      new IamStack(Testing.app(), "destination-iam", { target: target({}, { requireSessionName: "username" }), outdir: "." }),
+    );
+    expect(byUser).toContain('\\"sts:RoleSessionName\\":\\"$${aws:username}\\"');
+  });
+
   it("renders the same HCL when the same stack is synthesized again", () => {
     // WHEN the aspect runs a second time on the same constructs
     const again: string = Testing.synthHcl(stack);

@@ -125,6 +125,12 @@ describe("IamStack", () => {
     expect(custom).toHaveDataSourceWithProperties(DataAwsSubnet, { provider: "aws.destination", id: "subnet-0123456789abcdef0" });
   });
 
+  it("escapes IAM's ${aws:username} for Terraform when the trust requires it as the session name", () => {
+    const { parsed: byUser } = synthIam({}, { requireSessionName: "username" });
+    const resources = byUser.resource as Record<string, Record<string, Json>>;
+    expect(resources.aws_iam_role.role.assume_role_policy).toContain('"sts:RoleSessionName":"$${aws:username}"');
+  });
+
   it("attaches AmazonEC2FullAccess for tutorial parity, with a warning", () => {
     const app = Testing.app();
     const stack = new IamStack(app, "destination-iam", { target: target({}, { permissions: "ec2-full-access" }), outdir: app.outdir });

@@ -11,6 +11,7 @@ const REGION = "us-east-2";
 // GIVEN the hardened setup: named principal, external ID; a second config adds MFA.
 const hardened = synthesizedPolicies(config({}, { trustedPrincipalArns: [CI], externalId: EXTERNAL_ID }));
 const withMfa = synthesizedPolicies(config({}, { externalId: EXTERNAL_ID, requireMfa: true }));
+const withUserSessionName = synthesizedPolicies(config({}, { externalId: EXTERNAL_ID, requireSessionName: "username" }));
 const withRecentMfa = synthesizedPolicies(config({}, { externalId: EXTERNAL_ID, requireMfa: true, maxMfaAgeSeconds: 3600 }));
 
 /** An sts:AssumeRole call into the role: the source-side policy and the trust policy both apply. */
@@ -93,6 +94,20 @@ describe("trust: who may assume the role", () => {
     expect(await decide(assumeRole(withRecentMfa, CI, mfa("86400")))).toBe("ImplicitlyDenied");
     expect(await decide(assumeRole(withRecentMfa, CI, mfa("600")))).toBe("Allowed");
     expect(await decide(assumeRole(withRecentMfa, CI, { "sts:ExternalId": EXTERNAL_ID }))).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("trust: the required session name", () => {
+  const as = (session: string) =>
+    assumeRole(withUserSessionName, CI, { "sts:ExternalId": EXTERNAL_ID, "aws:username": "ci", "sts:RoleSessionName": session });
+
+  it("allows a session named after the caller's IAM user name, as synthesized (Terraform's escape undone)", async () => {
+    expect(await decide(as("ci"))).toBe("Allowed");
+  });
+
+  it("denies a session named otherwise: no one can act under another name", async () => {
+    expect(await decide(as("alice"))).toBe("ImplicitlyDenied");
+    expect(await decide(as("cdktf-assume-role"))).toBe("ImplicitlyDenied");
   });
 });
 

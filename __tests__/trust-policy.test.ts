@@ -56,6 +56,17 @@ describe("buildTrustPolicy", () => {
     });
   });
 
+  it("requires the caller's IAM user name, or the configured name, as sts:RoleSessionName when asked", () => {
+    const byUser = target({}, { requireSessionName: "username" });
+    expect(buildTrustPolicy(byUser.partition, byUser.source.accountId, byUser.role).Statement[0].Condition).toEqual({
+      StringEquals: { "sts:RoleSessionName": "${aws:username}" },
+    });
+    const fixed = target({}, { requireSessionName: "sessionName", sessionName: "deployer" });
+    expect(buildTrustPolicy(fixed.partition, fixed.source.accountId, fixed.role).Statement[0].Condition).toEqual({
+      StringEquals: { "sts:RoleSessionName": "deployer" },
+    });
+  });
+
   it("builds the principal ARN in the configured partition", () => {
     const { partition, source, role } = target({ partition: "aws-cn", region: "cn-north-1" });
     expect(buildTrustPolicy(partition, source.accountId, role).Statement[0].Principal).toEqual({ AWS: "arn:aws-cn:iam::111111111111:root" });

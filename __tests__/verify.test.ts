@@ -41,6 +41,27 @@ describe("verifyDestination", () => {
     });
   });
 
+  it("names the session after the caller's IAM user name when the trust requires it", async () => {
+    // GIVEN a source user alice, and a trust that requires her name as the session name
+    sts.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED });
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolvesOnce({ Account: "111111111111", Arn: "arn:aws:iam::111111111111:user/team/alice", UserId: "AIDA" })
+      .resolvesOnce({ Account: "222222222222", Arn: "arn:aws:sts::222222222222:assumed-role/cross-account-ec2/alice", UserId: "AROA:alice" });
+    // WHEN
+    const identity = await verifyDestination(target({}, { requireSessionName: "username" }), staticCredentials);
+    // THEN
+    expect(sts.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleSessionName).toBe("alice");
+    expect(identity.arn).toBe("arn:aws:sts::222222222222:assumed-role/cross-account-ec2/alice");
+  });
+
+  it("fails if the trust requires a user name but the source credentials are a role's", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: "111111111111", Arn: "arn:aws:sts::111111111111:assumed-role/ci/run-1", UserId: "AROA" });
+    await expect(verifyDestination(target({}, { requireSessionName: "username" }), staticCredentials)).rejects.toThrow(
+      "The role requires your IAM user name as the session name, but the source credentials are not a user's (arn:aws:sts::111111111111:assumed-role/ci/run-1).",
+    );
+  });
+
   it("fails if the session lands in another account", async () => {
     sts.on(AssumeRoleCommand).resolves({ Credentials: ASSUMED });
     sts.on(GetCallerIdentityCommand).resolves({ Account: "333333333333", Arn: "arn:x", UserId: "u" });

@@ -22,7 +22,8 @@ interface RenderedString {
 function isTemplateWithQuotes(attribute: unknown): attribute is RenderedString {
   if (typeof attribute !== "object" || attribute === null) return false;
   const { type, storageClassType, value } = attribute as Partial<RenderedString>;
-  return type === "simple" && storageClassType === "string" && typeof value === "string" && TOKEN.test(value) && value.includes('"');
+  // A reference, or an escaped `$${` (an IAM policy variable), makes the renderer treat the string as a template.
+  return type === "simple" && storageClassType === "string" && typeof value === "string" && value.includes("${") && value.includes('"');
 }
 
 /** Escapes quotes and backslashes outside the tokens: the renderer quotes such a string as a template without escaping it. */
@@ -57,7 +58,8 @@ export function fixHclAttributes(attributes: HclAttributes): void {
  * (`postcondition = [...]`, rejected by Terraform; open-constructs/cdk-terrain#313)
  * quotes `provider` and `depends_on` references (deprecated since
  * Terraform 0.12), and writes a string that holds both quotes and a
- * reference (a policy naming a looked-up subnet) unescaped. Touches only the HCL path; JSON output is unchanged.
+ * reference or a policy variable (a policy naming a looked-up subnet, a
+ * trust requiring `${aws:username}`) unescaped. Touches only the HCL path; JSON output is unchanged.
  *
  * CDKTF does not pass an App's aspects down to its stacks, so each stack adds it.
  * Aspects run on every synth: each node is wrapped once, so a second synth

@@ -44,3 +44,13 @@ export function conditions(
 export function policyJson(document: PolicyDocument): string {
   return JSON.stringify(document);
 }
+
+/**
+ * A policy as a Terraform string argument. Terraform reads `${...}` in a
+ * string as its own interpolation, so IAM policy variables (`${aws:username}`)
+ * are escaped as `$${...}`, which Terraform hands to AWS as `${...}`. CDKTF's
+ * own references (tokens) are left to CDKTF.
+ */
+export function terraformPolicy(document: PolicyDocument): string {
+  return policyJson(document).replace(/\$\{(?!TfToken\[)/g, "$$${");
+}

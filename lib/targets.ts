@@ -30,6 +30,8 @@ export interface RoleSettings {
   /** @default - no permissions boundary */
   readonly permissionsBoundaryArn?: string;
   readonly sessionName: string;
+  /** What sts:RoleSessionName must be: the caller's IAM user name, or `sessionName`. @default - any */
+  readonly requireSessionName?: "username" | "sessionName";
   /** @default - no source identity is set or required */
   readonly sourceIdentity?: string;
   readonly sessionTags: Tags;

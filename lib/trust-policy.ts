@@ -15,6 +15,15 @@ export function sessionActions(role: Pick<RoleSettings, "sessionTags" | "sourceI
   ];
 }
 
+/** IAM's policy variable for the caller's user name: absent for role sessions, so they never match. */
+export const USERNAME_VARIABLE = "${aws:username}";
+
+/** The session name the trust requires, if any. */
+export function requiredSessionName(role: Pick<RoleSettings, "sessionName" | "requireSessionName">): string | undefined {
+  if (role.requireSessionName === "username") return USERNAME_VARIABLE;
+  return role.requireSessionName === "sessionName" ? role.sessionName : undefined;
+}
+
 /**
  * Trust policy of the destination role.
  *
@@ -30,7 +39,15 @@ export function buildTrustPolicy(
   sourceAccountId: string,
   role: Pick<
     RoleSettings,
-    "trustedPrincipalArns" | "externalId" | "sourceOrgId" | "sourceIdentity" | "requireMfa" | "maxMfaAgeSeconds" | "sessionTags"
+    | "trustedPrincipalArns"
+    | "externalId"
+    | "sourceOrgId"
+    | "sourceIdentity"
+    | "requireMfa"
+    | "maxMfaAgeSeconds"
+    | "sessionTags"
+    | "sessionName"
+    | "requireSessionName"
   >,
 ): PolicyDocument {
   return policyDocument({
@@ -43,6 +60,7 @@ export function buildTrustPolicy(
       ["StringEquals", "sts:ExternalId", role.externalId],
       ["StringEquals", "aws:PrincipalOrgID", role.sourceOrgId],
       ["StringEquals", "sts:SourceIdentity", role.sourceIdentity],
+      ["StringEquals", "sts:RoleSessionName", requiredSessionName(role)],
       ["Bool", "aws:MultiFactorAuthPresent", role.requireMfa ? "true" : undefined],
       // Absent without MFA, so NumericLessThan also fails for a session without MFA.
       [

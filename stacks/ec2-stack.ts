@@ -1,5 +1,6 @@
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { Aspects, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { latestUbuntuAmi } from "../lib/ami";
 import { configureBackend } from "../lib/backend";
@@ -39,7 +40,7 @@ export class Ec2Stack extends TerraformStack {
       tags: target.tags,
       assumeRole: {
         roleArn: props.roleArn,
-        sessionName: target.role.sessionName,
+        sessionName: target.role.requireSessionName === "username" ? this.callerUserName(target) : target.role.sessionName,
         externalId: target.role.externalId,
         sourceIdentity: target.role.sourceIdentity,
         tags: target.role.sessionTags,
@@ -68,5 +69,21 @@ export class Ec2Stack extends TerraformStack {
     new TerraformOutput(this, "instance_id", { value: this.instance.id, description: "ID of the instance" });
     new TerraformOutput(this, "assumed_identity_arn", { value: assumed.arn, description: "Identity Terraform used in the destination account" });
     new TerraformOutput(this, "assumed_account_id", { value: assumed.accountId, description: "Account the instance was created in" });
+  }
+
+  /**
+   * The source caller's IAM user name (the last part of its ARN, as
+   * `${aws:username}` has it), for a trust that requires it as the session
+   * name: read with the source credentials before the role is assumed.
+   */
+  private callerUserName(target: DeploymentTarget): string {
+    const source = accountProvider(this, "source", {
+      alias: "source",
+      region: target.destination.region,
+      profile: target.source.profile,
+      tags: target.tags,
+    });
+    const caller = new DataAwsCallerIdentity(this, "source-caller", { provider: source });
+    return Fn.element(Fn.reverse(Fn.split("/", caller.arn)), 0);
   }
 }

@@ -16,7 +16,7 @@ import { configureBackend } from "../lib/backend";
 import { HclSynthesisFixes } from "../lib/hcl-fixes";
 import { scopedEc2PolicyFor } from "../lib/ec2-permissions";
 import { launchNetwork, type LaunchNetwork } from "../lib/network";
-import { policyJson } from "../lib/policy-document";
+import { terraformPolicy } from "../lib/policy-document";
 import { accountProvider, requireAccount } from "../lib/providers";
 import type { DeploymentTarget } from "../lib/targets";
 import { buildAssumeRoleIdentityPolicy, buildTrustPolicy } from "../lib/trust-policy";
@@ -70,7 +70,7 @@ export class IamStack extends TerraformStack {
       name: target.role.name,
       path: target.role.path,
       description: `Assumed from account ${target.source.accountId} to manage ${target.project} EC2 instances`,
-      assumeRolePolicy: policyJson(buildTrustPolicy(target.partition, target.source.accountId, target.role)),
+      assumeRolePolicy: terraformPolicy(buildTrustPolicy(target.partition, target.source.accountId, target.role)),
       maxSessionDuration: target.role.maxSessionDurationSeconds,
       permissionsBoundary: target.role.permissionsBoundaryArn,
       dependsOn: [destinationIdentity],
@@ -89,7 +89,7 @@ export class IamStack extends TerraformStack {
       provider: source,
       name: assumePolicyName(target.role.name, target.name),
       description: `Allows assuming ${target.role.arn} in account ${target.destination.accountId}`,
-      policy: policyJson(buildAssumeRoleIdentityPolicy(target.role)),
+      policy: terraformPolicy(buildAssumeRoleIdentityPolicy(target.role)),
       dependsOn: [sourceIdentity],
     });
     const assumersGroup = this.attachAssumeRolePolicy(source, target);
@@ -127,7 +127,7 @@ export class IamStack extends TerraformStack {
       provider,
       role: role.name,
       name: "scoped-ec2",
-      policy: policyJson(scopedEc2PolicyFor(target, this.network)),
+      policy: terraformPolicy(scopedEc2PolicyFor(target, this.network)),
     });
   }
 
@@ -188,7 +188,9 @@ export function awsConfigProfile(target: DeploymentTarget, roleArn: string): str
     `[profile ${target.name}-${target.role.name}]`,
     `role_arn = ${roleArn}`,
     `source_profile = ${target.source.profile ?? "default"}`,
-    `role_session_name = ${target.role.sessionName}`,
+    target.role.requireSessionName === "username"
+      ? "# the role requires your IAM user name as the session name: add role_session_name = <your user name>"
+      : `role_session_name = ${target.role.sessionName}`,
     ...(target.role.externalId ? [`external_id = ${target.role.externalId}`] : []),
     ...(target.role.requireMfa ? ["# the role requires MFA: add mfa_serial = <ARN of your MFA device>"] : []),
     `region = ${target.destination.region}`,

@@ -72,5 +72,6 @@ export function synthApp(appConfig: AppConfig): SynthesizedApp {
 /** A policy argument of a synthesized resource, parsed. */
 export function policyOf(stackJson: Json, resourceType: string, name: string, attribute = "policy"): Json {
   const resources = stackJson.resource as Record<string, Record<string, Json>>;
-  return JSON.parse(resources[resourceType][name][attribute] as string);
+  // As Terraform reads the string: `$${` is its escape for a literal `${` (IAM policy variables).
+  return JSON.parse((resources[resourceType][name][attribute] as string).replaceAll("$${", "${"));
 }

@@ -10,7 +10,13 @@ import { explain } from "./proof-assertions";
 const config = parseConfig(
   rawConfig({
     destinations: destinations(3).map((d, i) => (i === 2 ? { ...d, region: "eu-west-1", instanceType: "t4g.small", externalId: "third-ext" } : d)),
-    role: { name: "cross-account-ec2", externalId: "shared-ext", trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci"] },
+    role: {
+      name: "cross-account-ec2",
+      externalId: "shared-ext",
+      trustedPrincipalArns: ["arn:aws:iam::111111111111:user/ci"],
+      // An IAM policy variable (${aws:username}) in the trust, and the EC2 stack's second provider that reads the user name.
+      requireSessionName: "username",
+    },
   }),
 );
 const stacks = resolveTargets(config).flatMap((t) => [t.iamStackName, t.ec2StackName]);
@@ -19,7 +25,7 @@ let report: ProofReport;
 beforeAll(async () => {
   // Budget: every Terraform command loads the AWS provider schema (~3 s of CPU). The JSON of a three-destination
   // config is deployed for real by the end-to-end layer (__tests__/e2e/three-destinations.test.ts); what only this
-  // layer covers is the HCL output, with an arm64 type in another region and named trusted principals.
+  // layer covers is the HCL output, with an arm64 type in another region, a named trusted user and a required session name.
   report = await proveConfig(config, { workDir: join(WORK_DIR, "three"), install: await sharedInstall(), formats: ["hcl"], rehearse: false });
 }, TERRAFORM_TIMEOUT_MS);
 

@@ -93,6 +93,22 @@ function mfaAgeNeedsMfa(config: AppConfig): ConfigProblem[] {
   ];
 }
 
+/** A role session has no aws:username: with requireSessionName "username" a role could never assume the destination role. */
+function usernameSessionNeedsUsers(config: AppConfig): ConfigProblem[] {
+  if (config.role.requireSessionName !== "username") return [];
+  const roles = [
+    ...config.role.trustedPrincipalArns.filter((arn) => /:role\//.test(arn)).map((arn) => `role.trustedPrincipalArns entry ${arn}`),
+    ...(config.source.attachTo?.roles ?? []).map((name) => `source.attachTo.roles entry ${name}`),
+  ];
+  if (roles.length === 0) return [];
+  return [
+    {
+      path: "role.requireSessionName",
+      message: `got "username"; a role's session has no aws:username, so ${roles.join(" and ")} could never assume the role: use "sessionName", or trust users only`,
+    },
+  ];
+}
+
 /** Trusted principals must be the source account's. */
 function trustedPrincipalsInSource(config: AppConfig): ConfigProblem[] {
   return config.role.trustedPrincipalArns.flatMap((arn, index) => {
@@ -247,6 +263,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: createdUserProblems, reads: ["source", "role", "destinations", "partition"] },
   { check: trustedPrincipalsInSource, reads: ["role", "source", "partition"] },
   { check: mfaAgeNeedsMfa, reads: ["role"] },
+  { check: usernameSessionNeedsUsers, reads: ["role", "source"] },
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {

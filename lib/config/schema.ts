@@ -170,6 +170,12 @@ const roleSchema = strict({
     .regex(SESSION_NAME, "must be 2-64 letters, digits and _+=,.@-")
     .default("cdktf-assume-role")
     .describe("Role session name the EC2 stack's provider uses (visible in CloudTrail)."),
+  requireSessionName: z
+    .enum(["username", "sessionName"], 'must be "username" or "sessionName"')
+    .optional()
+    .describe(
+      'Require sts:RoleSessionName, so CloudTrail shows who acted: "username" (the caller\'s IAM user name, ${aws:username}; IAM users only, the EC2 stack and verify send it) or "sessionName" (exactly `role.sessionName`). Omitted: any session name.',
+    ),
   sourceIdentity: z
     .string()
     .regex(SOURCE_IDENTITY, "must be 2-64 letters, digits and _+=,.@-")

@@ -21,6 +21,20 @@ export type SourceCredentials = (target: DeploymentTarget) => AwsCredentialIdent
 export const profileCredentials: SourceCredentials = (target) =>
   fromNodeProviderChain(target.source.profile ? { profile: target.source.profile } : {});
 
+/**
+ * The session name verify uses: what the trust requires (the caller's IAM
+ * user name, or role.sessionName), else role.sessionName with `-verify`, so
+ * CloudTrail tells the check from a deploy.
+ */
+async function sessionName(target: DeploymentTarget, source: STSClient): Promise<string> {
+  if (target.role.requireSessionName === "sessionName") return target.role.sessionName;
+  if (target.role.requireSessionName !== "username") return `${target.role.sessionName}-verify`.slice(0, 64);
+  const { Arn = "" } = await source.send(new GetCallerIdentityCommand({}));
+  if (!/:user\//.test(Arn))
+    throw new VerifyError(`The role requires your IAM user name as the session name, but the source credentials are not a user's (${Arn}).`);
+  return Arn.split("/").at(-1) ?? "";
+}
+
 /** Turns what the SDK throws into what to do about it. */
 function explain(error: unknown, target: DeploymentTarget): VerifyError {
   const { name, message } = error as { name?: string; message?: string };
@@ -64,7 +78,7 @@ export async function verifyDestination(
     const assumed = await source.send(
       new AssumeRoleCommand({
         RoleArn: target.role.arn,
-        RoleSessionName: `${target.role.sessionName}-verify`.slice(0, 64),
+        RoleSessionName: await sessionName(target, source),
         ExternalId: target.role.externalId,
         SourceIdentity: target.role.sourceIdentity,
         Tags: Object.entries(target.role.sessionTags).map(([Key, Value]) => ({ Key, Value })),

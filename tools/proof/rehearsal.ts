@@ -208,7 +208,8 @@ export interface CrossStackInputs {
 
 /** The cross-stack references of the EC2 stack (provider role ARN, instance subnet and security group), checked against the synthesized JSON. */
 export function crossStackInputs(ec2Stack: Json): CrossStackInputs {
-  const provider = (ec2Stack.provider as Record<string, Json[]>).aws[0];
+  // The assuming provider is the default (unaliased) one; a `source` alias may read the caller's name.
+  const provider = (ec2Stack.provider as Record<string, Json[]>).aws.find((p) => p.alias === undefined) ?? {};
   const instance = ((ec2Stack.resource as Record<string, Record<string, Json>> | undefined)?.aws_instance ?? {}).instance ?? {};
   const reference = (what: string, value: unknown) => {
     const match = /^\$\{data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w.-]+)\}$/.exec(String(value));
@@ -237,6 +238,11 @@ export function ec2RehearsalFiles(target: DeploymentTarget, ec2Stack: Json, role
         ...(target.instance.ami ? {} : { aws_ami: { id: REHEARSAL_AMI } }),
       },
     });
+  // With requireSessionName "username", the stack reads the source caller's name with a `source` provider.
+  const sourceCaller =
+    target.role.requireSessionName === "username"
+      ? [mockProvider({ alias: "source", data: callerIdentity(target.source.accountId, userArn(target, target.source.accountId)) })]
+      : [];
   const remoteState = [
     "override_data {",
     `  target = data.terraform_remote_state.${inputs.dataSource}`,
@@ -275,6 +281,7 @@ export function ec2RehearsalFiles(target: DeploymentTarget, ec2Stack: Json, role
         [
           header(target.ec2StackName),
           provider(target.destination.accountId),
+          ...sourceCaller,
           remoteState,
           run("create_instance_through_role", "apply", assertions),
         ].join("\n\n") + "\n",
@@ -283,7 +290,13 @@ export function ec2RehearsalFiles(target: DeploymentTarget, ec2Stack: Json, role
     {
       name: "wrong-assumed-account.tftest.hcl",
       content:
-        [header(target.ec2StackName), provider(WRONG_ACCOUNT), remoteState, run("wrong_assumed_account_stops_the_plan", "plan")].join("\n\n") + "\n",
+        [
+          header(target.ec2StackName),
+          provider(WRONG_ACCOUNT),
+          ...sourceCaller,
+          remoteState,
+          run("wrong_assumed_account_stops_the_plan", "plan"),
+        ].join("\n\n") + "\n",
       expect: {
         outcome: "fail",
         message: `The assumed-role credentials belong to account ${WRONG_ACCOUNT} (${sessionArn(WRONG_ACCOUNT)}), but account ${target.destination.accountId} is configured.`,
