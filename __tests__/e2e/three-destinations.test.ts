@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { PROJECT_ROOT, Workspace } from "../../tools/proof/e2e";
 import { E2E_TIMEOUT_MS, unexpectedCalls } from "./support";
 
@@ -10,12 +11,14 @@ const DESTINATIONS = [
   { name: "prod-eu", accountId: "333333333333", profile: "prod-eu", region: "eu-west-1", externalId: "prod-eu-external-id" },
   { name: "prod-us", accountId: "444444444444", profile: "prod-us", instanceType: "t3.small" },
 ];
+const EU_ROLE = "arn:aws:iam::333333333333:role/cdktf-assume-role-ec2";
 let ws: Workspace;
 
 beforeAll(async () => {
   ws = await Workspace.open(
     "e2e/three",
-    { ...example, destinations: DESTINATIONS },
+    // The trust also requires the caller's IAM user name as the session name, so CloudTrail shows who acted.
+    { ...example, destinations: DESTINATIONS, role: { ...(example.role as Json), requireSessionName: "username" } },
     {
       profiles: [{ profile: "source", accountId: "111111111111" }, ...DESTINATIONS.map((d) => ({ profile: d.profile, accountId: d.accountId }))],
       // Every new role refuses its first AssumeRole, as IAM's eventual consistency does for a while after CreateRole.
@@ -25,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => ws.close());
 
-describe("three destinations with their own regions, end to end", () => {
+describe("three destinations with their own regions and a trust that requires the caller's user name as the session name, end to end", () => {
   it(
     "deploys all six stacks, destinations in parallel, each EC2 stack retrying until its new role can be assumed",
     async () => {
@@ -54,6 +57,26 @@ describe("three destinations with their own regions, end to end", () => {
       const result = await ws.run("diff", ["--concurrency", "3"]);
       expect(result.code).toBe(0);
       expect(result.output.match(/No changes\. Your infrastructure matches the configuration\./g)).toHaveLength(6);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "names every session after the source user, verifies with that name, and refuses the same user under another name",
+    async () => {
+      // GIVEN the deployed trusts require ${aws:username}: the source profile is the IAM user source-admin
+      const launches = ws.double.calls.filter((c) => c.action === "RunInstances" && c.status === 200).map((c) => c.caller);
+      expect(launches.sort()).toEqual(DESTINATIONS.map((d) => `arn:aws:sts::${d.accountId}:assumed-role/cdktf-assume-role-ec2/source-admin`).sort());
+      // WHEN verify assumes the EU role, and the same user asks for a session under another name
+      const verify = await ws.run("verify", ["prod-eu"]);
+      const sts = new STSClient({ region: "eu-west-1", endpoint: ws.double.url, credentials: ws.double.profiles.source });
+      const otherName = sts.send(new AssumeRoleCommand({ RoleArn: EU_ROLE, RoleSessionName: "someone-else", ExternalId: "prod-eu-external-id" }));
+      // THEN
+      expect({ code: verify.code, output: verify.output }).toMatchObject({
+        code: 0,
+        output: expect.stringContaining("arn:aws:sts::333333333333:assumed-role/cdktf-assume-role-ec2/source-admin"),
+      });
+      await expect(otherName).rejects.toThrow(`is not authorized to perform: sts:AssumeRole on resource: ${EU_ROLE}`);
     },
     E2E_TIMEOUT_MS,
   );
