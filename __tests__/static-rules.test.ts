@@ -1,8 +1,9 @@
 import type { AppConfig } from "../lib/config";
-import { exposedSecrets, STATIC_RULES, type Finding } from "../tools/proof/static-rules";
+import { evaluate, exposedSecrets, STATIC_RULES, type StaticRule } from "../tools/proof/rules";
 import { config, destinations, synthApp } from "./support/fixtures";
 
 type Json = Record<string, unknown>;
+type Resources = Record<string, Record<string, Json>>;
 
 const synthesized = new Map<string, [string, Json][]>();
 
@@ -23,85 +24,106 @@ const CONFIGS: [string, AppConfig][] = [
   ["example", config({}, { externalId: "cdktf-assume-role-example" })],
   ["named principals", config({}, { externalId: "e-1", trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci"] })],
   ["three destinations with MFA", config({ destinations: destinations(3) }, { requireMfa: true })],
+  [
+    "a created user and a required session name",
+    config({ source: { accountId: "111111111111", createUser: true } }, { externalId: "e-2", requireSessionName: "username" }),
+  ],
 ];
+/** The stack of a config whose name ends with `suffix` ("-iam", "-ec2"). */
+function stackOf(appConfig: AppConfig, suffix: string): Json {
+  const found = stacksOf(appConfig).find(([name]) => name.endsWith(suffix));
+  if (!found) throw new Error(`no ${suffix} stack`);
+  return found[1];
+}
 
-/**
- * Conscious exceptions, each explained in the README's security model:
- * CKV_AWS_61 flags any trust of an account root. Without named principals the
- * source account is trusted and its own identity policy narrows who may assume.
- */
-const EXCEPTIONS: Record<string, string[]> = { example: ["CKV_AWS_61"], "three destinations with MFA": ["CKV_AWS_61"] };
+function rule(id: string): StaticRule {
+  const found = STATIC_RULES.find((r) => r.id === id);
+  if (!found) throw new Error(`no rule ${id}`);
+  return found;
+}
 
-describe.each(CONFIGS)("static rules over every stack of the %s config", (name, appConfig) => {
+describe.each(CONFIGS)("static rules over every stack of the %s config", (_name, appConfig) => {
   const stacks = stacksOf(appConfig);
-  const findings = (id: string): Finding[] => stacks.flatMap(([, stack]) => STATIC_RULES.find((r) => r.id === id)?.check(stack) ?? []);
 
-  it.each(STATIC_RULES.map((r) => [r.id, r.title]))("%s: %s", (id) => {
-    const expected = EXCEPTIONS[name]?.includes(id) ? "documented exception" : "pass";
-    expect(findings(id).length > 0 ? "documented exception" : "pass").toBe(expected);
+  it.each(STATIC_RULES.map((r) => [r.id, r] as const))("%s: passes, does not apply, or is an exception recorded on its resource", async (_id, r) => {
+    for (const [, stack] of stacks) expect((await evaluate(r, stack)).findings).toEqual([]);
+  });
+});
+
+describe("results", () => {
+  const iam = stackOf(CONFIGS[0][1], "-iam");
+  const ec2 = stackOf(CONFIGS[0][1], "-ec2");
+
+  it("read the exception the stack records on the role, with its reason, when no principal is named", async () => {
+    const result = await evaluate(rule("CKV_AWS_61"), iam);
+    expect(result).toMatchObject({
+      status: "exception",
+      excused: [{ address: "aws_iam_role.role", reason: expect.stringContaining("Name principals") }],
+    });
+    const named = stackOf(CONFIGS[1][1], "-iam");
+    expect((await evaluate(rule("CKV_AWS_61"), named)).status).toBe("pass");
+  });
+
+  it("say an EC2 rule does not apply to an IAM stack, and an IAM rule to an EC2 stack, rather than pass", async () => {
+    expect((await evaluate(rule("CKV_AWS_79"), iam)).status).toBe("not applicable");
+    expect((await evaluate(rule("CKV_AWS_290"), ec2)).status).toBe("not applicable");
+    expect((await evaluate(rule("CKV_AWS_356"), iam)).status).toBe("not applicable");
+    expect((await evaluate(rule("CKV_AWS_79"), ec2)).status).toBe("pass");
+  });
+
+  it('allow the role\'s Describe calls on "*" only because those actions take no resource (CKV_AWS_355)', async () => {
+    expect((await evaluate(rule("CKV_AWS_355"), iam)).status).toBe("pass");
   });
 });
 
 describe("the rules fail on what they guard against", () => {
   // Each mutation is what a careless change would synthesize.
-  const [, iam] =
-    stacksOf(config({}, { externalId: "e-1", trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci"] })).find(([n]) => n.endsWith("-iam")) ?? [];
-  const [, ec2] = stacksOf(config()).find(([n]) => n.endsWith("-ec2")) ?? [];
-  const mutate = (stack: Json | undefined, change: (copy: Json) => void): Json => {
-    const copy = JSON.parse(JSON.stringify(stack));
-    change(copy);
+  const iam = stackOf(CONFIGS[1][1], "-iam");
+  const ec2 = stackOf(config(), "-ec2");
+  const mutate = (stack: Json, change: (resources: Resources) => void): Json => {
+    const copy = JSON.parse(JSON.stringify(stack)) as Json;
+    change(copy.resource as Resources);
     return copy;
   };
-  const run = (id: string, stack: Json) => STATIC_RULES.find((r) => r.id === id)?.check(stack).length;
-  const setTrust = (doc: Json) => (s: Json) =>
-    ((s.resource as Json as Record<string, Record<string, Json>>).aws_iam_role.role.assume_role_policy = JSON.stringify(doc));
-  const trustWith = (statement: Json) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", ...statement }] });
+  const doc = (statement: Json) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", ...statement }] });
+  const trust = (statement: Json) => mutate(iam, (r) => (r.aws_iam_role.role.assume_role_policy = doc({ Action: "sts:AssumeRole", ...statement })));
+  const scoped = (statement: Json) => mutate(iam, (r) => (r.aws_iam_role_policy["role-scoped-ec2"].policy = doc(statement)));
+  const source = (statement: Json) => mutate(iam, (r) => (r.aws_iam_policy["assume-role-policy"].policy = doc(statement)));
+  const attach = (policy: string) =>
+    mutate(iam, (r) => (r.aws_iam_role_policy_attachment = { extra: { role: "x", policy_arn: `arn:aws:iam::aws:policy/${policy}` } }));
+  const instance = (change: (i: Json) => void) => mutate(ec2, (r) => change(r.aws_instance.instance));
 
-  it.each([
-    ["CKV_AWS_60", () => mutate(iam, setTrust(trustWith({ Principal: { AWS: "*" } })))],
-    ["CKV_AWS_61", () => mutate(iam, setTrust(trustWith({ Principal: { AWS: "arn:aws:iam::111111111111:root" } })))],
+  it.each<[string, () => Json]>([
+    ["CKV_AWS_60", () => trust({ Principal: { AWS: "*" } })],
+    ["CKV_AWS_61", () => trust({ Principal: { AWS: "arn:aws:iam::111111111111:root" } })],
+    ["KICS cross-account AssumeRole without ExternalId or MFA", () => trust({ Principal: { AWS: "arn:aws:iam::111111111111:root" } })],
+    ["CKV_AWS_62", () => source({ Action: "*", Resource: "*" })],
+    ["CKV_AWS_63", () => scoped({ Action: "*", Resource: "arn:x" })],
+    ["CKV_AWS_274", () => attach("AdministratorAccess")],
+    ["CKV2_AWS_40", () => scoped({ Action: "iam:*", Resource: "*" })],
+    ["CKV2_AWS_56", () => attach("IAMFullAccess")],
     [
-      "KICS cross-account AssumeRole without ExternalId or MFA",
-      () => mutate(iam, setTrust(trustWith({ Principal: { AWS: "arn:aws:iam::111111111111:root" } }))),
+      "CKV_AWS_355",
+      () => scoped({ Action: "ec2:TerminateInstances", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "us-east-2" } } }),
     ],
-    [
-      "CKV_AWS_63",
-      () =>
-        mutate(
-          iam,
-          (s) =>
-            ((s.resource as Record<string, Record<string, Json>>).aws_iam_role_policy["role-scoped-ec2"].policy = JSON.stringify(
-              trustWith({ Action: "*", Resource: "arn:x" }),
-            )),
-        ),
-    ],
-    [
-      "CKV_AWS_62",
-      () =>
-        mutate(
-          iam,
-          (s) =>
-            ((s.resource as Record<string, Record<string, Json>>).aws_iam_policy["assume-role-policy"].policy = JSON.stringify(
-              trustWith({ Action: "*", Resource: "*" }),
-            )),
-        ),
-    ],
-    [
-      "CKV_AWS_79",
-      () =>
-        mutate(
-          ec2,
-          (s) => ((s.resource as Record<string, Record<string, Json>>).aws_instance.instance.metadata_options = { http_tokens: "optional" }),
-        ),
-    ],
-    ["CKV_AWS_8", () => mutate(ec2, (s) => delete (s.resource as Record<string, Record<string, Json>>).aws_instance.instance.root_block_device)],
-    [
-      "CKV_AWS_88",
-      () => mutate(ec2, (s) => ((s.resource as Record<string, Record<string, Json>>).aws_instance.instance.associate_public_ip_address = true)),
-    ],
-    ["CKV_AWS_126", () => mutate(ec2, (s) => ((s.resource as Record<string, Record<string, Json>>).aws_instance.instance.monitoring = false))],
-  ])("%s flags its violation", (id, broken) => {
-    expect(run(id, broken())).toBeGreaterThan(0);
+    ["CKV_AWS_356", () => ({ ...iam, data: { aws_iam_policy_document: { d: { statement: [{ actions: ["s3:*"], resources: ["*"] }] } } } })],
+    ["CKV_AWS_286", () => scoped({ Action: "iam:PassRole", Resource: "*" })],
+    ["CKV_AWS_287", () => scoped({ Action: "ec2:GetPasswordData", Resource: "*" })],
+    ["CKV_AWS_288", () => scoped({ Action: "secretsmanager:GetSecretValue", Resource: "*" })],
+    ["CKV_AWS_289", () => scoped({ Action: "s3:PutBucketPolicy", Resource: "*" })],
+    ["CKV_AWS_290", () => scoped({ Action: ["ec2:DescribeInstances", "ec2:CreateVpc"], Resource: "*" })],
+    ["KICS passRole allows all", () => scoped({ Action: "iam:Pass*", Resource: "*" })],
+    ["Prowler iam_no_custom_policy_permissive_role_assumption", () => source({ Action: "sts:AssumeRole", Resource: "*" })],
+    ["CKV_AWS_79", () => instance((i) => (i.metadata_options = { http_tokens: "optional" }))],
+    ["CKV_AWS_8", () => instance((i) => delete i.root_block_device)],
+    ["CKV_AWS_88", () => instance((i) => (i.associate_public_ip_address = true))],
+    ["CKV_AWS_126", () => instance((i) => (i.monitoring = false))],
+  ])("%s flags its violation", async (id, broken) => {
+    expect((await evaluate(rule(id), broken())).status).toBe("fail");
+  });
+
+  it("covers every rule with a violation", () => {
+    expect(STATIC_RULES).toHaveLength(21);
   });
 });
 

@@ -81,6 +81,16 @@ export class IamStack extends TerraformStack {
         ],
       },
     });
+    if (target.role.trustedPrincipalArns.length === 0) {
+      // Read by the static rules (tools/proof/rules): the exception is recorded where it applies, with its reason.
+      role.addOverride("//.exceptions", [
+        {
+          rule: "CKV_AWS_61",
+          reason:
+            "No role.trustedPrincipalArns: the trust names the source account, and the assume-role policy this stack attaches in that account decides who may assume. Name principals to pass the rule.",
+        },
+      ]);
+    }
     this.roleArn = role.arn;
     this.network = launchNetwork(this, { provider: destination, instanceType: target.instance.instanceType, subnetId: target.instance.subnetId });
     this.grantRolePermissions(role, destination, target);
