@@ -8,12 +8,13 @@ const providerRoot = {
 };
 
 /**
- * Layers run one way: lib <- stacks <- app <- operations and proof <- scripts.
+ * Layers run one way: lib <- constructs <- stacks <- app <- operations and proof <- scripts.
  * The AWS double is a test double: it imports nothing of the product, and
  * nothing in the product imports it.
  */
 const layers = [
-  { files: ["lib/**/*.ts"], forbidden: ["**/stacks/**", "**/app", "**/main", "**/tools/**", "**/scripts/**"] },
+  { files: ["lib/**/*.ts"], forbidden: ["**/constructs/**", "**/stacks/**", "**/app", "**/main", "**/tools/**", "**/scripts/**"] },
+  { files: ["constructs/**/*.ts"], forbidden: ["**/stacks/**", "**/app", "**/main", "**/tools/**", "**/scripts/**"] },
   { files: ["stacks/**/*.ts"], forbidden: ["**/app", "**/main", "**/tools/**", "**/scripts/**"] },
   { files: ["app.ts", "main.ts"], forbidden: ["**/tools/**", "**/scripts/**"] },
   { files: ["tools/operations/**/*.ts"], forbidden: ["**/proof/**", "**/aws-double/**", "**/scripts/**"] },
@@ -45,7 +46,7 @@ export default tseslint.config(
           patterns: [
             {
               group: forbidden,
-              message: "Layers run one way: lib <- stacks <- app <- operations and proof <- scripts (see README, Project layout).",
+              message: "Layers run one way: lib <- constructs <- stacks <- app <- operations and proof <- scripts (see README, Project layout).",
             },
           ],
         },
