@@ -39,7 +39,9 @@ export const GP3_BASELINE = { iops: 3000, throughputMiBs: 125 } as const;
 export const DEFAULT_MAX_VOLUME_GIB = 30;
 
 /**
- * Read calls the provider makes for this stack. Listed rather than
+ * Read calls the provider makes for the EC2 stack (the subnet, security
+ * group and zone lookups are the IAM stack's, made with the destination
+ * provider, so the role needs none of them). Listed rather than
  * `ec2:Describe*`, which includes DescribeInstanceAttribute: that one returns
  * user data (often secrets) of any instance, so it gets its own statement
  * bound to project instances.
@@ -48,11 +50,7 @@ export const READ_ACTIONS = [
   "ec2:DescribeImages",
   "ec2:DescribeInstances",
   "ec2:DescribeInstanceTypes",
-  "ec2:DescribeInstanceTypeOfferings",
   "ec2:DescribeInstanceCreditSpecifications",
-  "ec2:DescribeAvailabilityZones",
-  "ec2:DescribeSubnets",
-  "ec2:DescribeSecurityGroups",
   "ec2:DescribeVpcs",
   "ec2:DescribeVolumes",
   "ec2:DescribeVolumesModifications",

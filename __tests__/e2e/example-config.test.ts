@@ -166,7 +166,9 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
         credentials: { accessKeyId: session!.AccessKeyId!, secretAccessKey: session!.SecretAccessKey!, sessionToken: session!.SessionToken },
       });
       const [instance] = ws.double.ec2.instances();
-      const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({}));
+      // The role may not list subnets (the IAM stack looks the network up): ask as the destination's administrator.
+      const admin = new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination });
+      const { Subnets = [] } = await admin.send(new DescribeSubnetsCommand({}));
       const other = Subnets.find((s) => s.SubnetId !== instance.subnetId)?.SubnetId;
       const { Images = [] } = await ec2.send(new DescribeImagesCommand({ Owners: ["099720109477"] }));
       // WHEN it asks for an instance that meets every other bound (type, IMDSv2, tags, volume, no public IP) in that subnet
