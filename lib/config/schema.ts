@@ -174,7 +174,7 @@ const roleSchema = strict({
     .enum(["username", "sessionName"], 'must be "username" or "sessionName"')
     .optional()
     .describe(
-      'Require sts:RoleSessionName, so CloudTrail shows who acted: "username" (the caller\'s IAM user name, ${aws:username}; IAM users only, the EC2 stack and verify send it) or "sessionName" (exactly `role.sessionName`). Omitted: any session name.',
+      'Require sts:RoleSessionName, so CloudTrail shows who acted: "username" (the caller\'s IAM user name, ${aws:username}; IAM users only, the EC2 stack and verify send it) or "sessionName" (exactly `role.sessionName`). Omitted: the session name is not checked.',
     ),
   sourceIdentity: z
     .string()
