@@ -56,7 +56,10 @@ function fakeCdktf(
         onStart?.(stack);
         attempts.set(stack, (attempts.get(stack) ?? 0) + 1);
         const { code, output } = answer(stack, args, attempts.get(stack) ?? 1);
-        results.set(stack, { code, output: `${stack} is running\n${output}` });
+        results.set(stack, {
+          code,
+          output: code === 0 ? `${output}\n${args[0] === "destroy" ? "Destroy" : "Apply"} complete! Resources: 0 destroyed.` : output,
+        });
       }
       await new Promise((done) => setTimeout(done, 2));
       const code = Math.max(0, ...[...results.values()].map((r) => r.code));
@@ -259,12 +262,19 @@ describe("stackVerdict", () => {
   });
 
   it("reads each stack's own output when a call over several stacks fails", () => {
-    const failed = result(1, { a: "Apply complete!", b: "│ Error: creating EC2 Instance", c: "" });
-    expect(["a", "b", "c"].map((s) => stackVerdict(failed, s))).toEqual(["done", "failed", "not run"]);
+    const failed = result(1, {
+      a: "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.",
+      b: "│ Error: creating EC2 Instance",
+      c: "",
+      // cdktf initializes every stack of a call before it runs any: init alone is not a run (see example-config.test.ts)
+      d: "Initializing the backend...\nTerraform has been successfully initialized!",
+      e: "Destroy complete! Resources: 0 destroyed.",
+    });
+    expect(["a", "b", "c", "d", "e"].map((s) => stackVerdict(failed, s))).toEqual(["done", "failed", "not run", "not run", "done"]);
   });
 
   it("takes the exit code alone for one stack, and for a call that succeeded", () => {
-    expect(stackVerdict(result(1, { a: "Apply complete!" }), "a")).toBe("failed");
+    expect(stackVerdict(result(1, { a: "Apply complete! Resources: 1 added" }), "a")).toBe("failed");
     expect(stackVerdict(result(0, { a: "Error: printed, then fixed", b: "" }), "b")).toBe("done");
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { CreateTagsCommand, DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { CallRecord } from "../../tools/aws-double/server";
 import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace, type RunResult } from "../../tools/proof/e2e";
@@ -214,6 +214,34 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
       expectOk(result);
       expect(result.output).toContain("role_arn = arn:aws:iam::222222222222:role/cdktf-assume-role-ec2");
       expect(result.output).toMatch(/instance_id = i-/);
+      since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "keeps the IAM stack when its EC2 stack fails to destroy in the same cdktf call: the instance still needs the role",
+    async () => {
+      // GIVEN someone retagged the instance outside Terraform, so the role may no longer terminate it
+      const admin = new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination });
+      const [instance] = ws.double.ec2.instances();
+      const tag = (value: string) => admin.send(new CreateTagsCommand({ Resources: [instance.id], Tags: [{ Key: "Project", Value: value }] }));
+      await tag("someone-else");
+      // WHEN
+      const result = await ws.run("destroy", ["--auto-approve"]);
+      // THEN cdktf never starts the IAM stack, and the workflow says why
+      expect(result.code).toBe(1);
+      expect(result.output).toMatch(/destination-ec2: failed: cdktf destroy destination-ec2 destination-iam .* exited 1/);
+      expect(result.output).toContain("destination-iam: skipped: destination-ec2 was not destroyed, and it needs the role");
+      // The role may neither read nor terminate an instance without the project tag: its refresh is refused first.
+      expect(
+        since()
+          .filter((c) => c.error === "UnauthorizedOperation")
+          .map((c) => c.action),
+      ).toEqual(["DescribeInstanceAttribute"]);
+      expect(ws.double.inventory().iam["222222222222"]).toEqual(["arn:aws:iam::222222222222:role/cdktf-assume-role-ec2"]);
+      expect(ws.double.ec2.instances()).toHaveLength(1);
+      await tag("cdktf-assume-role");
       since();
     },
     E2E_TIMEOUT_MS,

@@ -175,18 +175,22 @@ async function inPool(tasks: readonly (() => Promise<void>)[], concurrency: numb
 
 /** A Terraform diagnostic in a stack's own output, boxed or not. */
 const TERRAFORM_ERROR = /^(?:│\s*)?Error: /m;
+/** What `terraform apply` and `terraform destroy` print when they finish, changes or not. */
+const TERRAFORM_COMPLETE = /^(?:Apply|Destroy) complete! Resources:/m;
 
 /**
  * How one stack of a cdktf call fared. The exit code covers the whole call:
- * when it fails, a stack that printed a Terraform error failed, and one that
- * printed nothing never ran (cdktf stops the stacks that need a failed one).
+ * when it fails, a stack whose Terraform run completed is done, one that
+ * printed a Terraform error failed, and any other never ran. cdktf
+ * initializes every stack of a call first, so init lines alone do not mean
+ * it ran: it stops the stacks that need a failed one after their init.
  */
 export function stackVerdict(result: CdktfResult, stack: string): "done" | "failed" | "not run" {
   if (result.code === 0) return "done";
   if (result.stacks.size === 1) return "failed";
   const own = result.stacks.get(stack)?.output ?? "";
-  if (own.trim() === "") return "not run";
-  return TERRAFORM_ERROR.test(own) ? "failed" : "done";
+  if (TERRAFORM_ERROR.test(own)) return "failed";
+  return TERRAFORM_COMPLETE.test(own) ? "done" : "not run";
 }
 
 interface CallOutcome {
