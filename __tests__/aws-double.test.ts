@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsDouble } from "../tools/aws-double/server";
 import { QueryParams, toXml } from "../tools/aws-double/protocol";
 
@@ -83,6 +83,66 @@ describe("the AWS double", () => {
     await expect(assume("nobody", "ext-1")).rejects.toMatchObject({ name: "AccessDenied" });
     const denied = double.calls.filter((c) => c.action === "AssumeRole" && c.error === "AccessDenied").map((c) => c.caller);
     expect(denied).toEqual(["arn:aws:iam::111111111111:user/source-admin", "arn:aws:iam::111111111111:user/nobody-user"]);
+  });
+
+  it("lets a CI token assume a role only with a registered provider, the right audience and a trusted subject", async () => {
+    // GIVEN an OIDC provider for GitHub's issuer in the source account, and a role trusting one repository's main branch
+    const issuer = "https://token.actions.githubusercontent.com";
+    const provider = await call("source", "iam", {
+      Action: "CreateOpenIDConnectProvider",
+      Url: issuer,
+      "ClientIDList.member.1": "sts.amazonaws.com",
+    });
+    expect(provider.text).toContain("<OpenIDConnectProviderArn>arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com<");
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: {
+            StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+            StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main" },
+          },
+        },
+      ],
+    };
+    expect((await call("source", "iam", { Action: "CreateRole", RoleName: "ci", AssumeRolePolicyDocument: JSON.stringify(trust) })).status).toBe(200);
+    const anonymous = new STSClient({ region: "us-east-1", endpoint: double.url, credentials: { accessKeyId: "unused", secretAccessKey: "unused" } });
+    const withToken = (token: string) =>
+      anonymous.send(
+        new AssumeRoleWithWebIdentityCommand({ RoleArn: "arn:aws:iam::111111111111:role/ci", RoleSessionName: "gha", WebIdentityToken: token }),
+      );
+    const token = (sub: string, aud = "sts.amazonaws.com", iss = issuer) => double.idToken({ iss, sub, aud });
+    // WHEN the real SDK sends each token (unsigned, as it sends this action)
+    const session = await withToken(token("repo:acme/infra:ref:refs/heads/main"));
+    // THEN the trusted subject gets a session of the role
+    expect([session.AssumedRoleUser?.Arn, session.SubjectFromWebIdentityToken]).toEqual([
+      "arn:aws:sts::111111111111:assumed-role/ci/gha",
+      "repo:acme/infra:ref:refs/heads/main",
+    ]);
+    // AND another repository or branch, another audience, an unregistered issuer and a forged signature are each refused
+    // (the SDK names AWS's InvalidIdentityToken code InvalidIdentityTokenException)
+    await expect(withToken(token("repo:evil/infra:ref:refs/heads/main"))).rejects.toMatchObject({ name: "AccessDenied" });
+    await expect(withToken(token("repo:acme/infra:ref:refs/heads/feature"))).rejects.toMatchObject({ name: "AccessDenied" });
+    await expect(withToken(token("repo:acme/infra:ref:refs/heads/main", "other"))).rejects.toMatchObject({ name: "InvalidIdentityTokenException" });
+    await expect(withToken(token("repo:acme/infra:ref:refs/heads/main", "sts.amazonaws.com", "https://gitlab.com"))).rejects.toMatchObject({
+      name: "InvalidIdentityTokenException",
+    });
+    const [header, , signature] = token("repo:evil/infra:ref:refs/heads/main").split(".");
+    const claims = Buffer.from(JSON.stringify({ iss: issuer, sub: "repo:acme/infra:ref:refs/heads/main", aud: "sts.amazonaws.com", exp: 2e9 }));
+    await expect(withToken(`${header}.${claims.toString("base64url")}.${signature}`)).rejects.toMatchObject({
+      name: "InvalidIdentityTokenException",
+    });
+    expect(double.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity").map((c) => c.error ?? "ok")).toEqual([
+      "ok",
+      "AccessDenied",
+      "AccessDenied",
+      "InvalidIdentityToken",
+      "InvalidIdentityToken",
+      "InvalidIdentityToken",
+    ]);
   });
 
   it("answers an action it does not implement with an error that names it", async () => {

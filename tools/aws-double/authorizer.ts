@@ -1,4 +1,5 @@
-import { isWildcardOnlyAction, runSimulation } from "@cloud-copilot/iam-simulate";
+import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { isWildcardOnlyAction, runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import type { Caller } from "./identity";
 import { AwsError } from "./protocol";
 
@@ -107,6 +108,46 @@ export class Authorizer {
       if (!allowed) throw accessDenied(caller, action, resource, result.overallResult === "ExplicitlyDenied");
     }
   }
+}
+
+/** A request with a web identity token: the principal is the OIDC provider, and only the role's trust decides. */
+export interface WebIdentityRequest {
+  readonly providerArn: string;
+  readonly roleArn: string;
+  readonly roleAccount: string;
+  readonly trustPolicy: Json;
+  /** `<issuer>:sub`, `<issuer>:aud` and the token's other claims, as AWS builds them. */
+  readonly context: ContextValues;
+}
+
+/**
+ * Decides sts:AssumeRoleWithWebIdentity. The checked simulation keeps only
+ * the condition keys the service authorization data lists for an action,
+ * which names a few issuers' claims but not `<issuer>:aud` and `<issuer>:sub`
+ * of every provider, so it would drop the very keys a CI trust checks. The
+ * unchecked one evaluates the request as given; the double builds the
+ * context itself, from a verified token.
+ */
+export function authorizeWebIdentity(request: WebIdentityRequest, record: Authorization[]): boolean {
+  const action = "sts:AssumeRoleWithWebIdentity";
+  const result = runUnsafeSimulation(
+    {
+      request: {
+        principal: request.providerArn,
+        action,
+        resource: { resource: request.roleArn, accountId: request.roleAccount },
+        contextVariables: request.context,
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: createValidatedPolicy(request.trustPolicy, validateTrustPolicy, { name: "trust-policy" }),
+    },
+    {},
+  );
+  const allowed = result === "Allowed";
+  record.push({ action, resource: request.roleArn, allowed });
+  return allowed;
 }
 
 function accessDenied(caller: Caller, action: string, resource: string, explicit: boolean): AwsError {

@@ -4,8 +4,8 @@ import { awsQuery, AwsError, type QueryParams, type XmlValue } from "./protocol"
 import { memberTags, newId, requestTagContext, resourceTagContext, tagList, type CallContext, type Handler, type Service } from "./service";
 
 /**
- * AWS double (test double): IAM. Roles, managed policies, groups and users per
- * account, with IAM's own rules: names unique per account, no deleting what
+ * AWS double (test double): IAM. Roles, managed policies, groups, users and
+ * OpenID Connect providers per account, with IAM's own rules: names unique per account, no deleting what
  * still has policies or members (DeleteConflict), and a role that cannot be
  * assumed for a while after it is created (eventual consistency).
  */
@@ -69,11 +69,23 @@ interface User {
   readonly accessKeys: Map<string, Date>;
 }
 
+/** An OpenID Connect identity provider: whose tokens, for which audiences, the account's roles may trust. */
+interface OidcProvider {
+  readonly arn: string;
+  /** Host and path, without `https://`, as IAM stores and returns it. */
+  readonly url: string;
+  readonly clientIds: Set<string>;
+  readonly thumbprints: string[];
+  readonly created: Date;
+  tags: Record<string, string>;
+}
+
 interface Account {
   readonly roles: Map<string, Role>;
   readonly policies: Map<string, ManagedPolicy>;
   readonly groups: Map<string, Group>;
   readonly users: Map<string, User>;
+  readonly oidcProviders: Map<string, OidcProvider>;
 }
 
 const ADMIN_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
@@ -128,7 +140,7 @@ export class IamService implements Service {
   private account(accountId: string): Account {
     let account = this.accounts.get(accountId);
     if (!account) {
-      account = { roles: new Map(), policies: new Map(), groups: new Map(), users: new Map() };
+      account = { roles: new Map(), policies: new Map(), groups: new Map(), users: new Map(), oidcProviders: new Map() };
       this.accounts.set(accountId, account);
     }
     return account;
@@ -215,6 +227,11 @@ export class IamService implements Service {
     return [...(this.accounts.get(arn.split(":")[4])?.roles.values() ?? [])].find((r) => r.arn === arn);
   }
 
+  /** An OIDC provider by ARN, for STS's AssumeRoleWithWebIdentity. */
+  findOidcProvider(arn: string): Pick<OidcProvider, "arn" | "url" | "clientIds"> | undefined {
+    return this.accounts.get(arn.split(":")[4])?.oidcProviders.get(arn);
+  }
+
   /** Whether a role has propagated far enough to be assumed; each refusal counts down. */
   propagated(arn: string, now: Date): boolean {
     const role = this.roleByArn(arn);
@@ -260,6 +277,7 @@ export class IamService implements Service {
           ...[...account.policies.values()].map((p) => p.arn),
           ...[...account.groups.values()].map((g) => g.arn),
           ...[...account.users.values()].filter((u) => !this.seededUsers.has(u.arn)).map((u) => u.arn),
+          ...account.oidcProviders.keys(),
         ],
       ]),
     );
@@ -312,6 +330,12 @@ export class IamService implements Service {
       const role = accountOf(c).roles.get(c.params.required("RoleName"));
       if (!role) throw noSuch("role", c.params.required("RoleName"));
       return role;
+    };
+    const oidcProviderOf = (c: CallContext) => {
+      const arn = c.params.required("OpenIDConnectProviderArn");
+      const provider = accountOf(c).oidcProviders.get(arn);
+      if (!provider) throw new AwsError("NoSuchEntity", `OpenIDConnect Provider not found for arn ${arn}`, 404);
+      return provider;
     };
     const groupOf = (c: CallContext) => {
       const group = accountOf(c).groups.get(c.params.required("GroupName"));
@@ -545,6 +569,47 @@ export class IamService implements Service {
         return list("InstanceProfiles", []);
       },
       ...policyHolderHandlers("Role", roleOf),
+      // OpenID Connect providers
+      CreateOpenIDConnectProvider: async (c) => {
+        const url = c.params.required("Url");
+        if (!/^https:\/\/[^?#\s]+$/.test(url) || url.length > 255)
+          throw new AwsError("ValidationError", `1 validation error detected: Value '${url}' at 'url' failed to satisfy constraint`);
+        const arn = this.arn(c.caller.accountId, "oidc-provider", "/", url.replace(/^https:\/\//, "").replace(/\/$/, ""));
+        const tags = memberTags(c.params);
+        await on("CreateOpenIDConnectProvider", arn, requestTagContext(tags))(c);
+        const providers = accountOf(c).oidcProviders;
+        if (providers.has(arn)) throw new AwsError("EntityAlreadyExists", `Provider with url ${url} already exists.`, 409);
+        providers.set(arn, {
+          arn,
+          url: arn.split(":oidc-provider/")[1],
+          clientIds: new Set(c.params.strings("ClientIDList.member")),
+          thumbprints: c.params.strings("ThumbprintList.member"),
+          created: new Date(),
+          tags,
+        });
+        return { OpenIDConnectProviderArn: arn, Tags: Object.keys(tags).length ? tagList(tags) : undefined };
+      },
+      GetOpenIDConnectProvider: async (c) => {
+        const provider = oidcProviderOf(c);
+        await on("GetOpenIDConnectProvider", provider.arn)(c);
+        return {
+          Url: provider.url,
+          ClientIDList: [...provider.clientIds],
+          ThumbprintList: provider.thumbprints,
+          CreateDate: provider.created,
+          Tags: Object.keys(provider.tags).length ? tagList(provider.tags) : undefined,
+        };
+      },
+      ListOpenIDConnectProviders: async (c) => {
+        await on("ListOpenIDConnectProviders", "*")(c);
+        return { OpenIDConnectProviderList: [...accountOf(c).oidcProviders.keys()].map((arn) => ({ Arn: arn })) };
+      },
+      DeleteOpenIDConnectProvider: async (c) => {
+        const provider = oidcProviderOf(c);
+        await on("DeleteOpenIDConnectProvider", provider.arn)(c);
+        accountOf(c).oidcProviders.delete(provider.arn);
+        return undefined;
+      },
       // Managed policies
       CreatePolicy: async (c) => {
         const policyName = name(c.params, "PolicyName");

@@ -7,6 +7,7 @@ import { Authorizer, type Authorization, type Json } from "./authorizer";
 import { Ec2Service } from "./ec2";
 import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
+import { OidcIssuers, type IdTokenClaims } from "./oidc-issuer";
 import { AwsError, QueryParams } from "./protocol";
 import type { CallContext, Service } from "./service";
 import { S3Service } from "./s3";
@@ -75,6 +76,7 @@ export class AwsDouble {
   private readonly services: Readonly<Record<string, Service>>;
   private readonly authorizer: Authorizer;
   private readonly credentials = new CredentialStore();
+  private readonly issuers = new OidcIssuers();
   private server?: Server;
   private port = 0;
 
@@ -83,7 +85,7 @@ export class AwsDouble {
     this.iam = new IamService(this.credentials, partition, options.roleConsistency);
     this.ec2 = new Ec2Service(partition);
     this.s3 = new S3Service(partition);
-    const sts = new StsService(this.credentials, this.iam);
+    const sts = new StsService(this.credentials, this.iam, this.issuers);
     this.services = { sts, iam: this.iam, ec2: this.ec2, s3: this.s3 };
     this.authorizer = new Authorizer((caller) => this.iam.policiesOf(caller));
     this.profiles = Object.fromEntries(
@@ -153,6 +155,15 @@ export class AwsDouble {
     };
   }
 
+  /**
+   * An ID token from a CI's OIDC issuer (GitHub Actions' token service, say),
+   * signed with the issuer's key that STS checks: what a CI job hands to
+   * AssumeRoleWithWebIdentity.
+   */
+  idToken(claims: IdTokenClaims): string {
+    return this.issuers.token(claims);
+  }
+
   /** Every resource the double holds, per service and account: empty after a full destroy. */
   inventory(): Record<string, Record<string, readonly string[]>> {
     return Object.fromEntries(Object.entries(this.services).map(([name, service]) => [name, service.inventory()]));
@@ -166,13 +177,15 @@ export class AwsDouble {
     const scope = SCOPE.exec(String(request.headers.authorization ?? ""));
     const service = scope ? this.services[scope[3]] : undefined;
     const params = service?.route ? service.route(request.method ?? "GET", url) : QueryParams.parse(body || url.search.slice(1));
+    // Only STS takes calls without a signature, and only those that carry a token instead.
+    const unsigned = scope ? undefined : this.services.sts.unsignedHandlers?.[params.action];
     const requestId = randomUUID();
     const authorizations: Authorization[] = [];
     const region = scope?.[2] ?? "us-east-1";
     let caller: Caller | undefined;
     const reply = (status: number, xml: string, error?: string) => {
       this.calls.push({
-        service: scope?.[3] ?? "unknown",
+        service: scope?.[3] ?? (unsigned ? "sts" : "unknown"),
         action: params.action,
         region,
         accountId: caller?.accountId,
@@ -187,6 +200,10 @@ export class AwsDouble {
     };
     const protocol = service?.protocol ?? this.services.sts.protocol;
     try {
+      if (unsigned) {
+        reply(200, protocol.render(params.action, await unsigned({ region, params, now: new Date(), authorizations }), requestId));
+        return;
+      }
       if (!scope) throw new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
       if (!service) throw new AwsError("InvalidAction", `The AWS double does not implement the ${scope[3]} service.`);
       caller = this.credentials.resolve(scope[1], header(request, "x-amz-security-token"));

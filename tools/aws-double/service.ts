@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AuthorizeOptions, ResourceRequest } from "./authorizer";
+import type { Authorization, AuthorizeOptions, ResourceRequest } from "./authorizer";
 import type { Caller } from "./identity";
 import type { Protocol, QueryParams, XmlValue } from "./protocol";
 
@@ -16,12 +16,28 @@ export interface CallContext {
 
 export type Handler = (context: CallContext) => Promise<XmlValue> | XmlValue;
 
+/**
+ * What a handler of an unsigned action sees: no caller, since the request
+ * proves itself with a token (AssumeRoleWithWebIdentity), not a signature.
+ */
+export interface UnsignedCallContext {
+  readonly region: string;
+  readonly params: QueryParams;
+  readonly now: Date;
+  /** Where the handler records what it decided. */
+  readonly authorizations: Authorization[];
+}
+
+export type UnsignedHandler = (context: UnsignedCallContext) => Promise<XmlValue> | XmlValue;
+
 /** One AWS service of the double: its signing name, protocol and actions. */
 export interface Service {
   /** The SigV4 signing name (`sts`, `iam`, `ec2`). */
   readonly signingName: string;
   readonly protocol: Protocol;
   readonly handlers: Readonly<Record<string, Handler>>;
+  /** Actions AWS takes without a signature. @default - none */
+  readonly unsignedHandlers?: Readonly<Record<string, UnsignedHandler>>;
   /** For REST services (S3): the action and parameters a method and path name. @default - the query protocol's `Action` */
   route?(method: string, url: URL): QueryParams;
   /** Resources this service holds, per account, for "nothing left behind" checks. */

@@ -1,30 +1,50 @@
+import { authorizeWebIdentity } from "./authorizer";
 import type { IamService } from "./iam";
-import type { CredentialStore } from "./identity";
-import { awsQuery, AwsError } from "./protocol";
-import { memberTags, requestTagContext, type CallContext, type Handler, type Service } from "./service";
+import type { CredentialStore, RoleSession } from "./identity";
+import type { OidcIssuers } from "./oidc-issuer";
+import { awsQuery, AwsError, type QueryParams } from "./protocol";
+import {
+  memberTags,
+  requestTagContext,
+  type CallContext,
+  type Handler,
+  type Service,
+  type UnsignedCallContext,
+  type UnsignedHandler,
+} from "./service";
 
 /**
  * AWS double (test double): STS. `AssumeRole` needs two yeses, as in AWS:
  * the caller's identity policies and the role's trust policy, evaluated with
  * the request's external ID, session name, source identity, MFA and tags.
+ * `AssumeRoleWithWebIdentity` needs a token its issuer signed, an OIDC
+ * provider for that issuer and audience in the role's account, and the
+ * role's trust, evaluated with the token's claims.
  */
 
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// Registered JWT claims that AWS does not turn into condition keys.
+const NOT_CONDITION_KEYS = new Set(["iss", "exp", "iat", "nbf", "jti"]);
+
+type AssumableRole = NonNullable<ReturnType<IamService["findRole"]>>;
 
 export class StsService implements Service {
   readonly signingName = "sts";
   readonly protocol = awsQuery("https://sts.amazonaws.com/doc/2011-06-15/");
   readonly handlers: Readonly<Record<string, Handler>>;
+  readonly unsignedHandlers: Readonly<Record<string, UnsignedHandler>>;
 
   constructor(
     private readonly credentials: CredentialStore,
     private readonly iam: IamService,
+    private readonly issuers: OidcIssuers,
   ) {
     this.handlers = {
       // Needs no permission in AWS: every holder of valid credentials may ask who it is.
       GetCallerIdentity: (c) => ({ Arn: c.caller.arn, UserId: c.caller.userId, Account: c.caller.accountId }),
       AssumeRole: (c) => this.assumeRole(c),
     };
+    this.unsignedHandlers = { AssumeRoleWithWebIdentity: (c) => this.assumeRoleWithWebIdentity(c) };
   }
 
   inventory(): Record<string, string[]> {
@@ -33,13 +53,7 @@ export class StsService implements Service {
 
   private async assumeRole(c: CallContext) {
     const roleArn = c.params.required("RoleArn");
-    const sessionName = c.params.required("RoleSessionName");
-    if (!SESSION_NAME.test(sessionName)) {
-      throw new AwsError(
-        "ValidationError",
-        `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
-      );
-    }
+    const sessionName = validSessionName(c.params);
     const externalId = c.params.get("ExternalId");
     const sourceIdentity = c.params.get("SourceIdentity");
     const tags = memberTags(c.params);
@@ -72,38 +86,85 @@ export class StsService implements Service {
       }
     }
     if (!this.iam.propagated(roleArn, c.now)) throw denied();
+    const session = this.issue(role, c.params, c.now, {
+      sessionName,
+      tags: { ...(c.caller.session?.tags ?? {}), ...tags },
+      sourceIdentity: sourceIdentity ?? c.caller.session?.sourceIdentity,
+      mfa: c.caller.mfa,
+    });
+    return { ...session.response, PackedPolicySize: Object.keys(tags).length ? 6 : undefined, SourceIdentity: session.sourceIdentity };
+  }
 
-    const duration = c.params.int("DurationSeconds") ?? 3600;
+  private assumeRoleWithWebIdentity(c: UnsignedCallContext) {
+    const roleArn = c.params.required("RoleArn");
+    const sessionName = validSessionName(c.params);
+    const claims = this.issuers.verify(c.params.required("WebIdentityToken"), c.now);
+    const denied = () => new AwsError("AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity", 403);
+    const role = this.iam.findRole(roleArn);
+    if (!role) throw denied();
+    const issuer = String(claims.iss).replace(/^https:\/\//, "");
+    const provider = this.iam.findOidcProvider(`arn:${this.iam.partition}:iam::${role.accountId}:oidc-provider/${issuer}`);
+    if (!provider) throw new AwsError("InvalidIdentityToken", `No OpenIDConnect provider found in your account for ${String(claims.iss)}`);
+    if (!provider.clientIds.has(String(claims.aud))) throw new AwsError("InvalidIdentityToken", "Incorrect token audience");
+    const context = {
+      "sts:RoleSessionName": sessionName,
+      ...Object.fromEntries(
+        Object.entries(claims)
+          .filter(([claim, value]) => typeof value === "string" && !NOT_CONDITION_KEYS.has(claim))
+          .map(([claim, value]) => [`${issuer}:${claim}`, String(value)]),
+      ),
+    };
+    const trustPolicy = JSON.parse(role.trustPolicy) as Record<string, unknown>;
+    if (!authorizeWebIdentity({ providerArn: provider.arn, roleArn, roleAccount: role.accountId, trustPolicy, context }, c.authorizations)) {
+      throw denied();
+    }
+    if (!this.iam.propagated(roleArn, c.now)) throw denied();
+    const session = this.issue(role, c.params, c.now, { sessionName, tags: {}, mfa: false });
+    return { ...session.response, SubjectFromWebIdentityToken: claims.sub, Provider: claims.iss, Audience: claims.aud };
+  }
+
+  /** Session credentials of `role`, for the requested duration within the role's maximum. */
+  private issue(role: AssumableRole, params: QueryParams, now: Date, of: Pick<RoleSession, "sessionName" | "tags" | "sourceIdentity" | "mfa">) {
+    const duration = params.int("DurationSeconds") ?? 3600;
     if (duration < 900 || duration > role.maxSessionDuration) {
       throw new AwsError("ValidationError", `The requested DurationSeconds exceeds the MaxSessionDuration set for this role.`);
     }
-    const expiration = new Date(c.now.getTime() + duration * 1000);
-    const session = {
+    const expiration = new Date(now.getTime() + duration * 1000);
+    const session: RoleSession = {
       accountId: role.accountId,
       partition: this.iam.partition,
       roleName: role.name,
       roleArn: role.arn,
       roleId: role.id,
-      sessionName,
       expiration,
-      tags: { ...(c.caller.session?.tags ?? {}), ...tags },
-      sourceIdentity: sourceIdentity ?? c.caller.session?.sourceIdentity,
-      mfa: c.caller.mfa,
+      ...of,
     };
     const issued = this.credentials.issueSession(session);
     return {
-      Credentials: {
-        AccessKeyId: issued.accessKeyId,
-        SecretAccessKey: issued.secretAccessKey,
-        SessionToken: issued.sessionToken,
-        Expiration: expiration,
+      sourceIdentity: session.sourceIdentity,
+      response: {
+        Credentials: {
+          AccessKeyId: issued.accessKeyId,
+          SecretAccessKey: issued.secretAccessKey,
+          SessionToken: issued.sessionToken,
+          Expiration: expiration,
+        },
+        AssumedRoleUser: {
+          AssumedRoleId: `${role.id}:${of.sessionName}`,
+          Arn: `arn:${this.iam.partition}:sts::${role.accountId}:assumed-role/${role.name}/${of.sessionName}`,
+        },
       },
-      AssumedRoleUser: {
-        AssumedRoleId: `${role.id}:${sessionName}`,
-        Arn: `arn:${this.iam.partition}:sts::${role.accountId}:assumed-role/${role.name}/${sessionName}`,
-      },
-      PackedPolicySize: Object.keys(tags).length ? 6 : undefined,
-      SourceIdentity: session.sourceIdentity,
     };
   }
+}
+
+function validSessionName(params: QueryParams): string {
+  const sessionName = params.required("RoleSessionName");
+  if (!SESSION_NAME.test(sessionName)) {
+    throw new AwsError(
+      "ValidationError",
+      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
+  }
+  return sessionName;
 }
