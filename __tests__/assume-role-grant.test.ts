@@ -4,6 +4,10 @@ import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-poli
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
+import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
 import { AssumeRoleGrant, type AssumeRoleGrantProps } from "../constructs/assume-role-grant";
@@ -11,6 +15,16 @@ import { AssumeRoleGrant, type AssumeRoleGrantProps } from "../constructs/assume
 type Json = Record<string, unknown>;
 const ROLE = { arn: "arn:aws:iam::222222222222:role/cross-account-ec2", sessionTags: {}, sourceIdentity: undefined };
 const NONE = { groups: [], roles: [], users: [] };
+const CI = {
+  roleName: "cross-account-ec2-dev-ci",
+  roleArn: "arn:aws:iam::111111111111:role/cross-account-ec2-dev-ci",
+  issuer: "token.actions.githubusercontent.com",
+  providerUrl: "https://token.actions.githubusercontent.com",
+  providerArn: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+  audience: "sts.amazonaws.com",
+  subjects: ["repo:acme/infra:ref:refs/heads/main"],
+  createProvider: false,
+};
 
 function synth(overrides: Partial<AssumeRoleGrantProps> = {}): string {
   return Testing.synthScope((scope) => {
@@ -57,5 +71,54 @@ describe("AssumeRoleGrant", () => {
     expect(json).toHaveResourceWithProperties(IamUser, { name: "cross-account-ec2-dev-user" });
     expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "${aws_iam_user.assuming-user.name}" });
     expect(json).toHaveResource(IamAccessKey);
+  });
+
+  it("creates no CI role unless asked", () => {
+    expect(synth()).not.toHaveResource(IamRole);
+  });
+
+  it("creates the CI role, trusted by the OIDC provider for the audience and subjects only, holding the assume-role policy", () => {
+    // GIVEN / WHEN
+    const json = synth({ ci: CI });
+    // THEN
+    const role = (JSON.parse(json) as { resource: { aws_iam_role: Record<string, Json> } }).resource.aws_iam_role["ci-role"];
+    expect(role).toMatchObject({ name: "cross-account-ec2-dev-ci", provider: "aws.source" });
+    expect(JSON.parse(role.assume_role_policy as string).Statement).toEqual([
+      {
+        Sid: "AssumeFromCiWorkloads",
+        Effect: "Allow",
+        Principal: { Federated: CI.providerArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+          StringLike: { "token.actions.githubusercontent.com:sub": ["repo:acme/infra:ref:refs/heads/main"] },
+        },
+      },
+    ]);
+    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+      role: "${aws_iam_role.ci-role.name}",
+      policy_arn: "${aws_iam_policy.assume-role-policy.arn}",
+    });
+    expect(json).not.toHaveResource(IamRolePolicy);
+  });
+
+  it("looks the OIDC provider up, so a missing one fails the plan, and creates it only when asked", () => {
+    const lookedUp = synth({ ci: CI });
+    expect(lookedUp).toHaveDataSourceWithProperties(DataAwsIamOpenidConnectProvider, { url: CI.providerUrl });
+    expect(lookedUp).not.toHaveResource(IamOpenidConnectProvider);
+    expect(lookedUp).toHaveResourceWithProperties(IamRole, { depends_on: ["data.aws_iam_openid_connect_provider.ci-oidc-provider"] });
+    const created = synth({ ci: { ...CI, createProvider: true } });
+    expect(created).toHaveResourceWithProperties(IamOpenidConnectProvider, { url: CI.providerUrl, client_id_list: ["sts.amazonaws.com"] });
+    expect(created).toHaveResourceWithProperties(IamRole, { depends_on: ["aws_iam_openid_connect_provider.ci-oidc-provider"] });
+  });
+
+  it("lets the CI role assume the state role too when the state has one", () => {
+    const json = synth({ ci: { ...CI, stateRoleArn: "arn:aws:iam::111111111111:role/state" } });
+    const inline = (JSON.parse(json) as { resource: { aws_iam_role_policy: Record<string, Json> } }).resource.aws_iam_role_policy[
+      "ci-role-state-access"
+    ];
+    expect(JSON.parse(inline.policy as string).Statement).toEqual([
+      { Sid: "AssumeStateRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/state" },
+    ]);
   });
 });

@@ -377,6 +377,102 @@ describe("parseConfig: a created user that could never assume the role", () => {
   });
 });
 
+describe("parseConfig: CI's OIDC role", () => {
+  const GITHUB_SUBJECT = "repo:acme/infra:ref:refs/heads/main";
+  const withCi = (ciOidc: Json, overrides: Json = {}, role: Json = {}) =>
+    rawConfig({ source: { accountId: SOURCE_ACCOUNT, ciOidc }, role: { name: "cross-account-ec2", ...role }, ...overrides });
+
+  it("accepts GitHub's issuer and audience by default, with the provider looked up rather than created", () => {
+    // GIVEN / WHEN
+    const config = parseConfig(withCi({ subjects: [GITHUB_SUBJECT] }));
+    // THEN
+    expect(config.source.ciOidc).toEqual({
+      providerUrl: "https://token.actions.githubusercontent.com",
+      audience: "sts.amazonaws.com",
+      subjects: [GITHUB_SUBJECT],
+      createProvider: false,
+    });
+  });
+
+  it("fails if no subject is listed: every workload of the provider could assume the role", () => {
+    expect(problemAt(withCi({ subjects: [] }), "source.ciOidc.subjects")).toMatch(/^got \[\]; must list at least one subject/);
+  });
+
+  it.each(["*", "**?"])("fails if a subject is only wildcards: %s", (subject) => {
+    expect(problemAt(withCi({ subjects: [subject], providerUrl: "https://gitlab.com" }), "source.ciOidc.subjects[0]")).toContain(
+      "must not be only wildcards",
+    );
+  });
+
+  it.each(["repo:*", "repo:acme/*:ref:refs/heads/main", "repo:*/infra:*", "acme/infra"])(
+    "fails if a GitHub subject leaves the owner or repository open: %s",
+    (subject) => {
+      expect(problemAt(withCi({ subjects: [GITHUB_SUBJECT, subject] }), "source.ciOidc.subjects[1]")).toBe(
+        `got "${subject}"; must start with repo:<owner>/<repository>: and no wildcard in owner or repository (one there trusts other people's repositories), e.g. repo:acme/infra:ref:refs/heads/main`,
+      );
+    },
+  );
+
+  it("accepts another provider's subjects in its own form", () => {
+    expect(() =>
+      parseConfig(withCi({ providerUrl: "https://gitlab.com", subjects: ["project_path:acme/infra:ref_type:branch:ref:main"] })),
+    ).not.toThrow();
+  });
+
+  it.each(["http://token.actions.githubusercontent.com", "https://token.actions.githubusercontent.com/", "https://issuer.example.com/?x=1"])(
+    "fails if the provider URL is not a plain https issuer URL: %s",
+    (providerUrl) => {
+      expect(problemAt(withCi({ providerUrl, subjects: ["sub-1"] }), "source.ciOidc.providerUrl")).toContain("must be the issuer's https URL");
+    },
+  );
+
+  it("fails if the audience holds spaces", () => {
+    expect(problemAt(withCi({ audience: "sts amazonaws", subjects: [GITHUB_SUBJECT] }), "source.ciOidc.audience")).toContain(
+      "must be printable characters without spaces",
+    );
+  });
+
+  it("fails if MFA is required: a web identity session carries none", () => {
+    expect(problemAt(withCi({ subjects: [GITHUB_SUBJECT] }, {}, { requireMfa: true }), "source.ciOidc")).toBe(
+      "is set, but role.requireMfa is true: a CI role's web identity session carries no MFA, so it could never assume the role: drop one of them",
+    );
+  });
+
+  it("fails if the session name must be the caller's user name: a role session has none", () => {
+    expect(problemAt(withCi({ subjects: [GITHUB_SUBJECT] }, {}, { requireSessionName: "username" }), "role.requireSessionName")).toContain(
+      "the CI role of source.ciOidc could never assume the role",
+    );
+  });
+
+  it("fails if every destination's IAM stack would create the one provider an account holds per URL", () => {
+    const two = {
+      destinations: [
+        { name: "one", accountId: DESTINATION_ACCOUNT },
+        { name: "two", accountId: "333333333333" },
+      ],
+    };
+    expect(problemAt(withCi({ subjects: [GITHUB_SUBJECT], createProvider: true }, two), "source.ciOidc.createProvider")).toMatch(
+      /^got true with 2 destinations; an account holds one OIDC provider per URL/,
+    );
+    expect(() => parseConfig(withCi({ subjects: [GITHUB_SUBJECT] }, two))).not.toThrow();
+  });
+
+  it("fails if S3 state has no role the CI role could assume", () => {
+    const s3 = { backend: { type: "s3", bucket: "state-bucket", keyPrefix: "cdktf", region: "us-east-2" } };
+    expect(problemAt(withCi({ subjects: [GITHUB_SUBJECT] }, s3), "source.ciOidc")).toMatch(
+      /^is set with an S3 backend without backend.roleArn; the CI role may only assume roles/,
+    );
+    const withStateRole = { backend: { ...s3.backend, roleArn: `arn:aws:iam::${SOURCE_ACCOUNT}:role/state` } };
+    expect(() => parseConfig(withCi({ subjects: [GITHUB_SUBJECT] }, withStateRole))).not.toThrow();
+  });
+
+  it("fails if the CI role's name would be over IAM's 64 characters", () => {
+    expect(problemAt(withCi({ subjects: [GITHUB_SUBJECT] }, {}, { name: "r".repeat(50) }), "destinations[0].name")).toBe(
+      `got "destination"; with role.name it makes the CI role name "${"r".repeat(50)}-destination-ci" (65 characters), over IAM's limit of 64: shorten role.name or the destination name`,
+    );
+  });
+});
+
 describe("parseConfig: instance types from data", () => {
   it("fails if the instance type does not exist", () => {
     expect(problemAt(rawConfig({ instance: { instanceType: "foo.bar" } }), "instance.instanceType")).toBe(

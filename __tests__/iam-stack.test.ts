@@ -190,6 +190,24 @@ describe("IamStack", () => {
     expect(roleAttachments.map((a) => a.role).sort()).toEqual(["ci", "deployer"]);
   });
 
+  it("creates CI's OIDC role when asked: the destination trust names it, it gets the policy through its own attachment, and its ARN is an output", () => {
+    // GIVEN a trust that names a deployer role, and source.ciOidc
+    const ci = "arn:aws:iam::111111111111:role/cross-account-ec2-destination-ci";
+    const { json: withCi, parsed } = synthIam(
+      { source: { accountId: "111111111111", ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"] } } },
+      { trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci-deployer"] },
+    );
+    // THEN
+    expect(policyOf(parsed, "aws_iam_role", "role", "assume_role_policy")).toMatchObject({
+      Statement: [{ Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/ci-deployer", ci] } } }],
+    });
+    const roleAttachments = Object.values((parsed.resource as Record<string, Record<string, Json>>).aws_iam_role_policy_attachment);
+    expect(roleAttachments.map((a) => a.role).sort()).toEqual(["${aws_iam_role.ci-role.name}", "ci-deployer"]);
+    expect(withCi).toHaveResourceWithProperties(IamRole, { name: "cross-account-ec2-destination-ci", provider: "aws.source" });
+    expect((parsed.output as Record<string, Json>).ci_role_arn).toEqual(expect.objectContaining({ value: "${aws_iam_role.ci-role.arn}" }));
+    expect((synthIam().parsed.output as Record<string, Json>).ci_role_arn).toBeUndefined();
+  });
+
   it("creates no access key unless asked, and marks its secret sensitive when asked", () => {
     expect(json).not.toHaveResource(IamAccessKey);
     const { json: withUser, parsed: withUserParsed } = synthIam({ source: { accountId: "111111111111", createUser: true } });

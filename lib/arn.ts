@@ -34,3 +34,8 @@ export function policyArn(partition: Partition, accountId: string, name: string,
 export function assumedRoleArn(partition: Partition, accountId: string, roleName: string, sessionName: string): string {
   return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
 }
+
+/** ARN of an IAM OIDC identity provider; IAM names it by the issuer's host and path (`token.actions.githubusercontent.com`). */
+export function oidcProviderArn(partition: Partition, accountId: string, issuer: string): string {
+  return `arn:${partition}:iam::${accountId}:oidc-provider/${issuer}`;
+}

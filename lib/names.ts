@@ -27,3 +27,8 @@ export function assumersGroupName(roleName: string, destination: string): string
 export function assumingUserName(roleName: string, destination: string): string {
   return `${roleName}-${destination}-user`;
 }
+
+/** The source-account role `source.ciOidc` creates: CI's way in, one per destination so a CI job can reach only its destination. */
+export function ciRoleName(roleName: string, destination: string): string {
+  return `${roleName}-${destination}-ci`;
+}

@@ -9,7 +9,7 @@ export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, str
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: { readonly AWS: string | readonly string[] };
+  readonly Principal?: { readonly AWS: string | readonly string[] } | { readonly Federated: string };
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Condition?: ConditionBlock;

@@ -1,5 +1,6 @@
 import { PROJECT_TAG, type AppConfig, type BackendConfig, type Partition, type PermissionSet, type Tags } from "./config";
 import { roleArn } from "./arn";
+import { ciOidcSettings, trustedPrincipalArns, type CiOidcSettings } from "./ci-oidc";
 import { stackNames } from "./names";
 
 /** The source account as every stack of one destination sees it. */
@@ -65,6 +66,8 @@ export interface DeploymentTarget {
   /** Tags on every resource, including `Project`. */
   readonly tags: Tags;
   readonly backend: BackendConfig;
+  /** @default - no CI role */
+  readonly ci?: CiOidcSettings;
   /** Being taken down: deploy skips it, destroy still works. */
   readonly retired: boolean;
   readonly iamStackName: string;
@@ -76,6 +79,7 @@ export function resolveTargets(config: AppConfig): DeploymentTarget[] {
   return config.destinations.map((destination) => {
     const names = stackNames(destination.name);
     const externalId = destination.externalId ?? config.role.externalId;
+    const ci = ciOidcSettings(config, destination.name);
     return {
       name: destination.name,
       project: config.project,
@@ -91,10 +95,12 @@ export function resolveTargets(config: AppConfig): DeploymentTarget[] {
         ...config.role,
         externalId,
         arn: roleArn(config.partition, destination.accountId, config.role.name, config.role.path),
+        trustedPrincipalArns: trustedPrincipalArns(config, destination.name),
       },
       instance: { ...config.instance, instanceType: destination.instanceType ?? config.instance.instanceType },
       tags: { ...config.tags, ...destination.tags, [PROJECT_TAG]: config.project },
       backend: config.backend,
+      ...(ci ? { ci } : {}),
       retired: destination.retired,
       iamStackName: names.iam,
       ec2StackName: names.ec2,

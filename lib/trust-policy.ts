@@ -1,6 +1,7 @@
 import { accountRootArn } from "./arn";
 import type { Partition } from "./config";
 import { conditions, policyDocument, type PolicyDocument } from "./policy-document";
+import type { CiOidcSettings } from "./ci-oidc";
 import type { RoleSettings } from "./targets";
 
 /** IAM's default quota for a role trust policy, counted without whitespace (it can be raised to 4,096 on request). */
@@ -83,4 +84,27 @@ export function buildAssumeRoleIdentityPolicy(role: Pick<RoleSettings, "arn" | "
     Action: sessionActions(role),
     Resource: role.arn,
   });
+}
+
+/**
+ * Trust policy of the CI role: tokens of one OIDC provider, for one audience,
+ * from the configured subjects only. IAM's condition keys for an OIDC
+ * provider are named by its issuer (`token.actions.githubusercontent.com:sub`).
+ */
+export function buildWebIdentityTrustPolicy(ci: Pick<CiOidcSettings, "issuer" | "providerArn" | "audience" | "subjects">): PolicyDocument {
+  return policyDocument({
+    Sid: "AssumeFromCiWorkloads",
+    Effect: "Allow",
+    Principal: { Federated: ci.providerArn },
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Condition: conditions([
+      ["StringEquals", `${ci.issuer}:aud`, ci.audience],
+      ["StringLike", `${ci.issuer}:sub`, ci.subjects],
+    ]),
+  });
+}
+
+/** The CI role's own right besides assuming the destination role: assuming the state role, when the state has one. */
+export function buildStateRoleIdentityPolicy(stateRoleArn: string): PolicyDocument {
+  return policyDocument({ Sid: "AssumeStateRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: stateRoleArn });
 }

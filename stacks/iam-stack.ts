@@ -76,6 +76,7 @@ export class IamStack extends TerraformStack {
       principals: assumingPrincipals(target),
       groupName: assumersGroupName(target.role.name, target.name),
       userName: target.source.createUser ? assumingUserName(target.role.name, target.name) : undefined,
+      ci: target.ci,
       dependsOn: [sourceIdentity],
     });
     this.assumeRolePolicy = grant.policy;
@@ -94,6 +95,11 @@ export class IamStack extends TerraformStack {
       value: awsConfigProfile(target, role.arn),
       description: "Profile to paste into ~/.aws/config",
     });
+    if (grant.ciRole)
+      new TerraformOutput(this, "ci_role_arn", {
+        value: grant.ciRole.arn,
+        description: "Source-account role CI assumes with its OIDC token (role-to-assume)",
+      });
     if (grant.accessKey) {
       new TerraformOutput(this, "assuming_user_access_key_id", { value: grant.accessKey.id, description: "Access key ID of the assuming user" });
       new TerraformOutput(this, "assuming_user_secret_access_key", {
@@ -119,11 +125,12 @@ export class IamStack extends TerraformStack {
 /**
  * The source principals the assume-role policy is attached to: `source.attachTo`
  * plus the users and roles of `role.trustedPrincipalArns` (by name, each once).
- * The user `source.createUser` makes gets its own attachment.
+ * The user `source.createUser` makes and the CI role get their own attachments.
  */
 export function assumingPrincipals(target: DeploymentTarget): { groups: string[]; roles: string[]; users: string[] } {
   const named = (kind: "role" | "user") =>
     target.role.trustedPrincipalArns.flatMap((arn) => {
+      if (arn === target.ci?.roleArn) return [];
       const match = new RegExp(`:${kind}/(?:.*/)?([^/]+)$`).exec(arn);
       return match && !(kind === "user" && target.source.createUser && match[1] === assumingUserName(target.role.name, target.name))
         ? [match[1]]

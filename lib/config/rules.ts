@@ -1,4 +1,5 @@
-import { assumingUserName, IAM_NAME_LIMITS } from "../names";
+import { trustedPrincipalArns } from "../ci-oidc";
+import { assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
 import { regionPartition } from "../regions";
 import { buildTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
@@ -99,6 +100,7 @@ function usernameSessionNeedsUsers(config: AppConfig): ConfigProblem[] {
   const roles = [
     ...config.role.trustedPrincipalArns.filter((arn) => /:role\//.test(arn)).map((arn) => `role.trustedPrincipalArns entry ${arn}`),
     ...(config.source.attachTo?.roles ?? []).map((name) => `source.attachTo.roles entry ${name}`),
+    ...(config.source.ciOidc ? ["the CI role of source.ciOidc"] : []),
   ];
   if (roles.length === 0) return [];
   return [
@@ -124,22 +126,61 @@ function trustedPrincipalsInSource(config: AppConfig): ConfigProblem[] {
 }
 
 /**
- * The created user's name must fit IAM's 64 characters: checked with the
- * function that builds it. The policy and group names need no check: with
- * role.name at most 64 and a destination name at most 32 they stay under 128.
+ * The created user's and CI role's names must fit IAM's 64 characters:
+ * checked with the functions that build them. The policy and group names need
+ * no check: with role.name at most 64 and a destination name at most 32 they
+ * stay under 128.
  */
 function derivedNameProblems(config: AppConfig): ConfigProblem[] {
-  if (!config.source.createUser) return [];
-  return config.destinations.flatMap((destination, index) => {
-    const name = assumingUserName(config.role.name, destination.name);
-    if (name.length <= IAM_NAME_LIMITS.user) return [];
-    return [
-      {
-        path: `destinations[${index}].name`,
-        message: `got "${destination.name}"; with role.name it makes the user name "${name}" (${name.length} characters), over IAM's limit of ${IAM_NAME_LIMITS.user}: shorten role.name or the destination name`,
-      },
-    ];
-  });
+  const derived = [
+    ...(config.source.createUser ? [{ what: "user", build: assumingUserName, limit: IAM_NAME_LIMITS.user }] : []),
+    ...(config.source.ciOidc ? [{ what: "CI role", build: ciRoleName, limit: IAM_NAME_LIMITS.role }] : []),
+  ];
+  return config.destinations.flatMap((destination, index) =>
+    derived.flatMap(({ what, build, limit }) => {
+      const name = build(config.role.name, destination.name);
+      if (name.length <= limit) return [];
+      return [
+        {
+          path: `destinations[${index}].name`,
+          message: `got "${destination.name}"; with role.name it makes the ${what} name "${name}" (${name.length} characters), over IAM's limit of ${limit}: shorten role.name or the destination name`,
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * `source.ciOidc` combinations that could never work: a web identity session
+ * carries no MFA; every destination's IAM stack would create the one provider
+ * an account may hold per URL; and a CI role that may only assume roles
+ * cannot reach S3 state without a state role.
+ */
+function ciOidcProblems(config: AppConfig): ConfigProblem[] {
+  const ci = config.source.ciOidc;
+  if (!ci) return [];
+  const problems: ConfigProblem[] = [];
+  if (config.role.requireMfa) {
+    problems.push({
+      path: "source.ciOidc",
+      message:
+        "is set, but role.requireMfa is true: a CI role's web identity session carries no MFA, so it could never assume the role: drop one of them",
+    });
+  }
+  if (ci.createProvider && config.destinations.length > 1) {
+    problems.push({
+      path: "source.ciOidc.createProvider",
+      message: `got true with ${config.destinations.length} destinations; an account holds one OIDC provider per URL and every destination's IAM stack would create it: create it once (outside, or with a single destination) and set createProvider to false`,
+    });
+  }
+  if (config.backend.type === "s3" && !config.backend.roleArn) {
+    problems.push({
+      path: "source.ciOidc",
+      message:
+        "is set with an S3 backend without backend.roleArn; the CI role may only assume roles, so it could not read the state: give the state a role (backend.roleArn), which the CI role may then assume",
+    });
+  }
+  return problems;
 }
 
 /**
@@ -185,7 +226,11 @@ function trustPolicySizeProblems(config: AppConfig): ConfigProblem[] {
   const sized = config.destinations.map((destination) => ({
     name: destination.name,
     size: policyJson(
-      buildTrustPolicy(config.partition, config.source.accountId, { ...config.role, externalId: destination.externalId ?? config.role.externalId }),
+      buildTrustPolicy(config.partition, config.source.accountId, {
+        ...config.role,
+        externalId: destination.externalId ?? config.role.externalId,
+        trustedPrincipalArns: trustedPrincipalArns(config, destination.name),
+      }),
     ).length,
   }));
   const largest = sized.reduce((a, b) => (b.size > a.size ? b : a));
@@ -264,6 +309,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: trustedPrincipalsInSource, reads: ["role", "source", "partition"] },
   { check: mfaAgeNeedsMfa, reads: ["role"] },
   { check: usernameSessionNeedsUsers, reads: ["role", "source"] },
+  { check: ciOidcProblems, reads: ["source", "role", "destinations", "backend"] },
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {

@@ -84,6 +84,62 @@ const iamNames = (what: string, max: number) =>
     )
     .default([]);
 
+/** GitHub Actions' token issuer: the default provider, and the one whose subjects are checked for owner and repository. */
+export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+// IAM's CreateOpenIDConnectProvider: an https URL of up to 255 characters, without query or fragment.
+const OIDC_PROVIDER_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/;
+// GitHub's subject claim: repo:<owner>/<repository>:<context>; a wildcard in owner or repository trusts others' repositories.
+const GITHUB_SUBJECT = /^repo:[\w.-]+\/[\w.-]+:.+$/;
+
+const ciOidcSchema = strict({
+  providerUrl: z
+    .string()
+    .max(255, "must be at most 255 characters (IAM's limit for an OIDC provider URL)")
+    .regex(
+      OIDC_PROVIDER_URL,
+      "must be the issuer's https URL without trailing slash, query or fragment, e.g. https://token.actions.githubusercontent.com",
+    )
+    .default(GITHUB_ACTIONS_ISSUER)
+    .describe("Issuer URL of the CI's OIDC identity provider (GitHub Actions by default)."),
+  audience: z
+    .string()
+    .min(1)
+    .max(255, "must be at most 255 characters (IAM's limit for a client ID)")
+    .regex(/^[\x21-\x7e]+$/, "must be printable characters without spaces")
+    .default("sts.amazonaws.com")
+    .describe("The token's `aud` claim the CI role requires (configure-aws-credentials sends sts.amazonaws.com)."),
+  subjects: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(1024)
+        .refine((subject) => !/^[*?]+$/.test(subject), "must not be only wildcards: that trusts every workload the provider issues tokens for"),
+    )
+    .min(1, "must list at least one subject: without one, every workload the provider issues tokens for could assume the CI role")
+    .describe(
+      "`sub` claims allowed to assume the CI role (StringLike: `*` and `?` allowed), e.g. `repo:acme/infra:ref:refs/heads/main` or `repo:acme/infra:environment:production`.",
+    ),
+  createProvider: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Create the OIDC provider in the source account. Omitted: it must exist already (an account holds one provider per URL) and the IAM stack looks it up.",
+    ),
+}).superRefine((ci, context) => {
+  if (ci.providerUrl !== GITHUB_ACTIONS_ISSUER) return;
+  ci.subjects.forEach((subject, index) => {
+    if (GITHUB_SUBJECT.test(subject)) return;
+    context.addIssue({
+      code: "custom",
+      path: ["subjects", index],
+      input: subject,
+      message:
+        "must start with repo:<owner>/<repository>: and no wildcard in owner or repository (one there trusts other people's repositories), e.g. repo:acme/infra:ref:refs/heads/main",
+    });
+  });
+});
+
 const sourceSchema = strict({
   accountId: accountId("the source account").describe("Account whose principals assume the role."),
   profile: profile.optional().describe("AWS CLI profile with credentials of the source account; omitted: the standard credential chain."),
@@ -100,6 +156,11 @@ const sourceSchema = strict({
     .boolean()
     .default(false)
     .describe("Create an unprivileged IAM user with an access key that may only assume the role (long-term key: see the README before enabling)."),
+  ciOidc: ciOidcSchema
+    .optional()
+    .describe(
+      "A role per destination in the source account, `<role name>-<destination>-ci`, that CI assumes with its OIDC token (AssumeRoleWithWebIdentity) and whose only right is assuming that destination's role: no long-term key. Omitted: no CI role.",
+    ),
 });
 
 const destinationSchema = strict({
