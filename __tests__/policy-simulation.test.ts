@@ -1,5 +1,6 @@
 import { validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { config, DESTINATION_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from "./support/fixtures";
+import { webIdentityDecision } from "../tools/aws-double/authorizer";
 import { decide, LOOKED_UP, synthesizedPolicies, type Request } from "./support/simulate";
 
 const CI = `arn:aws:iam::${SOURCE_ACCOUNT}:user/ci`;
@@ -108,6 +109,65 @@ describe("trust: the required session name", () => {
   it("denies a session named otherwise: no one can act under another name", async () => {
     expect(await decide(as("alice"))).toBe("ImplicitlyDenied");
     expect(await decide(as("cdktf-assume-role"))).toBe("ImplicitlyDenied");
+  });
+});
+
+describe("trust: CI's OIDC role", () => {
+  // GIVEN a trust that names principals, and a CI role for a repository's main branch and its production environment
+  const ISSUER = "token.actions.githubusercontent.com";
+  const PROVIDER = `arn:aws:iam::${SOURCE_ACCOUNT}:oidc-provider/${ISSUER}`;
+  const CI_ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/cross-account-ec2-destination-ci`;
+  const SUBJECTS = ["repo:acme/infra:ref:refs/heads/main", "repo:acme/infra:environment:production"];
+  const withCi = synthesizedPolicies(
+    config({ source: { accountId: SOURCE_ACCOUNT, ciOidc: { subjects: SUBJECTS } } }, { trustedPrincipalArns: [CI], externalId: EXTERNAL_ID }),
+  );
+  // The service authorization data lacks <issuer>:aud and :sub, so the checked simulation would drop them: see webIdentityDecision.
+  const withToken = (sub: string, aud = "sts.amazonaws.com", provider = PROVIDER) =>
+    webIdentityDecision({
+      providerArn: provider,
+      roleArn: CI_ROLE,
+      roleAccount: SOURCE_ACCOUNT,
+      trustPolicy: withCi.ciTrust!,
+      context: { [`${ISSUER}:sub`]: sub, [`${ISSUER}:aud`]: aud, "sts:RoleSessionName": "gha" },
+    });
+
+  it("is valid IAM", () => {
+    expect(validateTrustPolicy(withCi.ciTrust)).toEqual([]);
+  });
+
+  it.each(SUBJECTS)("allows a token of a configured subject with the audience: %s", (sub) => {
+    expect(withToken(sub)).toBe("Allowed");
+  });
+
+  it.each([
+    ["another repository", "repo:evil/infra:ref:refs/heads/main"],
+    ["another branch of the repository", "repo:acme/infra:ref:refs/heads/feature"],
+    ["a pull request", "repo:acme/infra:pull_request"],
+    ["another environment", "repo:acme/infra:environment:staging"],
+  ])("denies a token of %s", (_what, sub) => {
+    expect(withToken(sub)).toBe("ImplicitlyDenied");
+  });
+
+  it("denies a token for another audience, or from another provider", () => {
+    expect(withToken(SUBJECTS[0], "sigstore")).toBe("ImplicitlyDenied");
+    expect(withToken(SUBJECTS[0], "sts.amazonaws.com", `arn:aws:iam::${SOURCE_ACCOUNT}:oidc-provider/gitlab.com`)).toBe("ImplicitlyDenied");
+  });
+
+  it("lets the CI role's session assume the destination role (the trust names it with the other principals) and no other role", async () => {
+    const session = `arn:aws:sts::${SOURCE_ACCOUNT}:assumed-role/cross-account-ec2-destination-ci/gha`;
+    const request = (resource: string): Request => ({
+      principal: session,
+      action: "sts:AssumeRole",
+      resource,
+      resourceAccount: DESTINATION_ACCOUNT,
+      context: { "aws:PrincipalArn": CI_ROLE, "aws:PrincipalAccount": SOURCE_ACCOUNT, "sts:ExternalId": EXTERNAL_ID },
+      identityPolicies: [withCi.source],
+      resourcePolicy: withCi.trust,
+    });
+    expect(await decide(request(withCi.roleArn))).toBe("Allowed");
+    expect(await decide({ ...request(`arn:aws:iam::${DESTINATION_ACCOUNT}:role/OrganizationAccountAccessRole`), resourcePolicy: undefined })).toBe(
+      "ImplicitlyDenied",
+    );
   });
 });
 

@@ -28,6 +28,13 @@ const CONFIGS: [string, AppConfig][] = [
     "a created user and a required session name",
     config({ source: { accountId: "111111111111", createUser: true } }, { externalId: "e-2", requireSessionName: "username" }),
   ],
+  [
+    "CI's OIDC role",
+    config(
+      { source: { accountId: "111111111111", ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"], createProvider: true } } },
+      { externalId: "e-3", trustedPrincipalArns: ["arn:aws:iam::111111111111:role/ci-deployer"] },
+    ),
+  ],
 ];
 /** The stack of a config whose name ends with `suffix` ("-iam", "-ec2"). */
 function stackOf(appConfig: AppConfig, suffix: string): Json {
@@ -89,6 +96,16 @@ describe("the rules fail on what they guard against", () => {
   const trust = (statement: Json) => mutate(iam, (r) => (r.aws_iam_role.role.assume_role_policy = doc({ Action: "sts:AssumeRole", ...statement })));
   const scoped = (statement: Json) => mutate(iam, (r) => (r.aws_iam_role_policy["role-scoped-ec2"].policy = doc(statement)));
   const source = (statement: Json) => mutate(iam, (r) => (r.aws_iam_policy["assume-role-policy"].policy = doc(statement)));
+  const ciTrust = (condition: Json) =>
+    mutate(
+      stackOf(CONFIGS[4][1], "-iam"),
+      (r) =>
+        (r.aws_iam_role["ci-role"].assume_role_policy = doc({
+          Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: condition,
+        })),
+    );
   const attach = (policy: string) =>
     mutate(iam, (r) => (r.aws_iam_role_policy_attachment = { extra: { role: "x", policy_arn: `arn:aws:iam::aws:policy/${policy}` } }));
   const instance = (change: (i: Json) => void) => mutate(ec2, (r) => change(r.aws_instance.instance));
@@ -114,6 +131,7 @@ describe("the rules fail on what they guard against", () => {
     ["CKV_AWS_290", () => scoped({ Action: ["ec2:DescribeInstances", "ec2:CreateVpc"], Resource: "*" })],
     ["KICS passRole allows all", () => scoped({ Action: "iam:Pass*", Resource: "*" })],
     ["Prowler iam_no_custom_policy_permissive_role_assumption", () => source({ Action: "sts:AssumeRole", Resource: "*" })],
+    ["CKV_AWS_358", () => ciTrust({ StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } })],
     ["CKV_AWS_79", () => instance((i) => (i.metadata_options = { http_tokens: "optional" }))],
     ["CKV_AWS_8", () => instance((i) => delete i.root_block_device)],
     ["CKV_AWS_88", () => instance((i) => (i.associate_public_ip_address = true))],
@@ -122,8 +140,15 @@ describe("the rules fail on what they guard against", () => {
     expect((await evaluate(rule(id), broken())).status).toBe("fail");
   });
 
+  it.each(["*", "repo:*", "repo:acme/*:ref:refs/heads/main", "repo:*/infra:ref:refs/heads/main"])(
+    "CKV_AWS_358 flags a GitHub sub condition that leaves owner or repository open: %s",
+    async (sub) => {
+      expect((await evaluate(rule("CKV_AWS_358"), ciTrust({ StringLike: { "token.actions.githubusercontent.com:sub": sub } }))).status).toBe("fail");
+    },
+  );
+
   it("covers every rule with a violation", () => {
-    expect(STATIC_RULES).toHaveLength(21);
+    expect(STATIC_RULES).toHaveLength(22);
   });
 });
 

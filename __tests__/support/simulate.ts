@@ -14,6 +14,8 @@ export interface SynthesizedPolicies {
   readonly source: Json;
   readonly roleArn: string;
   readonly sessionArn: string;
+  /** The CI role's trust, with `source.ciOidc`. */
+  readonly ciTrust?: Json;
 }
 
 /** What the IAM stack's network lookups return in the simulated account. */
@@ -36,6 +38,7 @@ export function synthesizedPolicies(config: AppConfig): SynthesizedPolicies {
     source: policyOf(iam, "aws_iam_policy", "assume-role-policy"),
     roleArn: target.role.arn,
     sessionArn: assumedRoleArn(target.partition, target.destination.accountId, target.role.name, target.role.sessionName),
+    ...(target.ci ? { ciTrust: policyOf(iam, "aws_iam_role", "ci-role", "assume_role_policy") } : {}),
   };
 }
 

@@ -129,8 +129,15 @@ export interface WebIdentityRequest {
  * context itself, from a verified token.
  */
 export function authorizeWebIdentity(request: WebIdentityRequest, record: Authorization[]): boolean {
+  const allowed = webIdentityDecision(request) === "Allowed";
+  record.push({ action: "sts:AssumeRoleWithWebIdentity", resource: request.roleArn, allowed });
+  return allowed;
+}
+
+/** The simulator's decision on a web identity request: `Allowed`, `ImplicitlyDenied` or `ExplicitlyDenied`. */
+export function webIdentityDecision(request: WebIdentityRequest): string {
   const action = "sts:AssumeRoleWithWebIdentity";
-  const result = runUnsafeSimulation(
+  return runUnsafeSimulation(
     {
       request: {
         principal: request.providerArn,
@@ -145,9 +152,6 @@ export function authorizeWebIdentity(request: WebIdentityRequest, record: Author
     },
     {},
   );
-  const allowed = result === "Allowed";
-  record.push({ action, resource: request.roleArn, allowed });
-  return allowed;
 }
 
 function accessDenied(caller: Caller, action: string, resource: string, explicit: boolean): AwsError {

@@ -9,6 +9,7 @@ import { CKV_AWS_289 } from "./ckv-aws-289";
 import { CKV_AWS_290 } from "./ckv-aws-290";
 import { CKV_AWS_355 } from "./ckv-aws-355";
 import { CKV_AWS_356 } from "./ckv-aws-356";
+import { CKV_AWS_358 } from "./ckv-aws-358";
 import { CKV_AWS_60 } from "./ckv-aws-60";
 import { CKV_AWS_61 } from "./ckv-aws-61";
 import { CKV_AWS_62 } from "./ckv-aws-62";
@@ -43,6 +44,7 @@ export const STATIC_RULES: readonly StaticRule[] = [
   CKV_AWS_290,
   KICS_PASS_ROLE_ALL,
   PROWLER_PERMISSIVE_ROLE_ASSUMPTION,
+  CKV_AWS_358,
   CKV_AWS_79,
   CKV_AWS_8,
   CKV_AWS_88,

@@ -4,7 +4,7 @@ import { asArray, resources, type Json } from "./rule";
 
 export interface Statement {
   readonly Effect?: string;
-  readonly Principal?: string | { readonly AWS?: string | string[] };
+  readonly Principal?: string | { readonly AWS?: string | string[]; readonly Federated?: string | string[] };
   readonly Action?: string | string[];
   readonly Resource?: string | string[];
   readonly Condition?: Record<string, Record<string, unknown>>;
@@ -44,8 +44,14 @@ export function policyDocuments(stack: Json): PolicyAt[] {
 
 export const allows = (s: Statement) => s.Effect === "Allow";
 export const principals = (s: Statement): string[] => (typeof s.Principal === "string" ? [s.Principal] : asArray(s.Principal?.AWS));
+export const federatedPrincipals = (s: Statement): string[] => (typeof s.Principal === "string" ? [] : asArray(s.Principal?.Federated));
 export const hasConditionKey = (s: Statement, key: string) =>
   Object.values(s.Condition ?? {}).some((block) => Object.keys(block).some((k) => k.toLowerCase() === key.toLowerCase()));
+/** Every value a statement's conditions give `key`, whatever the operator. */
+export const conditionValues = (s: Statement, key: string): string[] =>
+  Object.values(s.Condition ?? {}).flatMap((block) =>
+    Object.entries(block).flatMap(([k, value]) => (k.toLowerCase() === key.toLowerCase() ? asArray(value as string | string[]) : [])),
+  );
 
 /** IAM's action matching: case-insensitive, `*` and `?` wildcards. */
 export function actionMatches(pattern: string, action: string): boolean {
