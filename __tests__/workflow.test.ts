@@ -269,13 +269,50 @@ describe("stackVerdict", () => {
       // cdktf initializes every stack of a call before it runs any: init alone is not a run (see example-config.test.ts)
       d: "Initializing the backend...\nTerraform has been successfully initialized!",
       e: "Destroy complete! Resources: 0 destroyed.",
+      // cdktf can drop the error that follows a plan it printed (see runWorkflow: a failure cdktf leaves unexplained)
+      f: "Terraform planned the following actions, but then encountered a problem:\n  # aws_iam_role.role will be created",
     });
-    expect(["a", "b", "c", "d", "e"].map((s) => stackVerdict(failed, s))).toEqual(["done", "failed", "not run", "not run", "done"]);
+    expect(["a", "b", "c", "d", "e", "f"].map((s) => stackVerdict(failed, s))).toEqual(["done", "failed", "not run", "not run", "done", "failed"]);
   });
 
   it("takes the exit code alone for one stack, and for a call that succeeded", () => {
     expect(stackVerdict(result(1, { a: "Apply complete! Resources: 1 added" }), "a")).toBe("failed");
     expect(stackVerdict(result(0, { a: "Error: printed, then fixed", b: "" }), "b")).toBe("done");
+  });
+});
+
+describe("runWorkflow: a failure cdktf leaves unexplained", () => {
+  const silent = () => ({ code: 1, output: "Terraform planned the following actions, but then encountered a problem:\n  # ..." });
+
+  it("shows Terraform's own error from a plan in the stack's folder, labelled with the stack", async () => {
+    // GIVEN cdktf fails dev-iam without printing Terraform's error
+    const asked: string[] = [];
+    const { opts, logged } = options({
+      planErrors: async (stack, destroy) => {
+        asked.push(`${stack} ${destroy}`);
+        return "Error: finding IAM OIDC Provider by url (https://token.actions.githubusercontent.com): not found\n\n  with data.aws_iam_openid_connect_provider.ci-oidc-provider,";
+      },
+    });
+    // WHEN
+    const outcomes = await run("deploy", ["dev"], fakeCdktf(silent).runner, opts);
+    // THEN
+    expect(asked).toEqual(["dev-iam false"]);
+    expect(logged).toContain("dev-iam  Error: finding IAM OIDC Provider by url (https://token.actions.githubusercontent.com): not found");
+    expect(logged).toContain("dev-iam    with data.aws_iam_openid_connect_provider.ci-oidc-provider,");
+    expect(outcomes.find((o) => o.stack === "dev-iam")?.detail).toMatch(
+      /cdktf did not show Terraform's error; terraform plan in the stack's folder did/,
+    );
+  });
+
+  it("plans a destroy for a failed destroy, and does not ask when cdktf showed the error", async () => {
+    const asked: string[] = [];
+    const planErrors = async (stack: string, destroy: boolean) => {
+      asked.push(`${stack} ${destroy}`);
+      return "";
+    };
+    await run("destroy", ["dev-ec2"], fakeCdktf(silent).runner, options({ planErrors }).opts);
+    await run("deploy", ["dev-iam"], fakeCdktf(() => ({ code: 1, output: "│ Error: AccessDenied" })).runner, options({ planErrors }).opts);
+    expect(asked).toEqual(["dev-ec2 true"]);
   });
 });
 

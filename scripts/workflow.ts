@@ -5,6 +5,7 @@ import { resolveTargets, selectStacks } from "../lib/targets";
 import { cdktfRunner, providersFromMirror } from "../tools/operations/cdktf";
 import { acquireWorkflowLock } from "../tools/operations/lock";
 import { stateCheckWarnings, stateReader } from "../tools/operations/state";
+import { planErrorsReader } from "../tools/operations/terraform";
 import { parseWorkflowArgs, runWorkflow } from "../tools/operations/workflow";
 import { runScript } from "./entry";
 
@@ -31,6 +32,7 @@ runScript(async () => {
       ...args,
       skipProviderLock: args.skipProviderLock || mirror,
       state: stateReader(config.backend, OUTDIR),
+      planErrors: planErrorsReader(OUTDIR),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       log,
     });

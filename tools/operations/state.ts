@@ -1,25 +1,11 @@
-import { spawn } from "node:child_process";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BackendConfig } from "../../lib/config";
 import { orphanedStateWarning, parseState } from "../../lib/state";
+import { runTerraform } from "./terraform";
 import type { StateReader } from "./workflow";
-
-function terraformText(args: readonly string[], cwd: string): Promise<string> {
-  return new Promise((done) => {
-    const child = spawn("terraform", args, {
-      cwd,
-      env: { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.on("error", () => done(""));
-    child.on("close", () => done(out));
-  });
-}
 
 /**
  * Reads stacks' state where the backend keeps it: the local file directly,
@@ -35,8 +21,8 @@ export function stateReader(backend: BackendConfig, outdir: string, projectRoot 
   }
   return async (stack) => {
     const dir = resolve(projectRoot, outdir, "stacks", stack);
-    if (!existsSync(join(dir, ".terraform"))) await terraformText(["init", "-input=false", "-no-color"], dir);
-    return parseState(await terraformText(["state", "pull"], dir));
+    if (!existsSync(join(dir, ".terraform"))) await runTerraform(["init", "-input=false", "-no-color"], dir);
+    return parseState((await runTerraform(["state", "pull"], dir)).stdout);
   };
 }
 

@@ -76,6 +76,11 @@ export interface WorkflowArgs {
 
 export interface WorkflowOptions extends Omit<WorkflowArgs, "command" | "patterns"> {
   readonly state: StateReader;
+  /**
+   * Terraform's error for a stack whose deploy or destroy failed without
+   * cdktf showing one (see planErrorsReader). @default - none: the failure is reported as cdktf left it
+   */
+  readonly planErrors?: (stack: string, destroy: boolean) => Promise<string>;
   readonly sleep: (ms: number) => Promise<void>;
   readonly log: (line: string) => void;
 }
@@ -175,6 +180,8 @@ async function inPool(tasks: readonly (() => Promise<void>)[], concurrency: numb
 
 /** A Terraform diagnostic in a stack's own output, boxed or not. */
 const TERRAFORM_ERROR = /^(?:│\s*)?Error: /m;
+/** What Terraform prints when a plan it has shown fails: cdktf sometimes drops the error that follows. */
+const TERRAFORM_PLAN_PROBLEM = /^Terraform planned the following actions, but then encountered a problem:/m;
 /** What `terraform apply` and `terraform destroy` print when they finish, changes or not. */
 const TERRAFORM_COMPLETE = /^(?:Apply|Destroy) complete! Resources:/m;
 
@@ -189,7 +196,7 @@ export function stackVerdict(result: CdktfResult, stack: string): "done" | "fail
   if (result.code === 0) return "done";
   if (result.stacks.size === 1) return "failed";
   const own = result.stacks.get(stack)?.output ?? "";
-  if (TERRAFORM_ERROR.test(own)) return "failed";
+  if (TERRAFORM_ERROR.test(own) || TERRAFORM_PLAN_PROBLEM.test(own)) return "failed";
   return TERRAFORM_COMPLETE.test(own) ? "done" : "not run";
 }
 
@@ -262,11 +269,21 @@ export async function runWorkflow(
       const result = await runner.run(group, groupArgs, started);
       for (const stack of group) {
         const verdict = stackVerdict(result, stack);
+        let output = result.stacks.get(stack)?.output ?? result.output;
+        let why = `the lines labelled ${stack} above say why`;
+        if (verdict === "failed" && !TERRAFORM_ERROR.test(output) && options.planErrors && (command === "deploy" || command === "destroy")) {
+          const errors = await options.planErrors(stack, command === "destroy");
+          if (errors) {
+            for (const line of errors.split("\n")) if (line.trim()) options.log(`${stack}  ${line}`);
+            output = `${output}\n${errors}`;
+            why = `cdktf did not show Terraform's error; terraform plan in the stack's folder did, labelled ${stack} above`;
+          }
+        }
         const detail =
           verdict === "not run"
             ? `cdktf exited ${result.code} before running it (its output above says why)`
-            : `cdktf ${groupArgs.join(" ")} exited ${result.code} (the lines labelled ${stack} above say why)`;
-        results.set(stack, { verdict, output: result.stacks.get(stack)?.output ?? result.output, detail });
+            : `cdktf ${groupArgs.join(" ")} exited ${result.code} (${why})`;
+        results.set(stack, { verdict, output, detail });
       }
     }
     return results;

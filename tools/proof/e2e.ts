@@ -33,6 +33,8 @@ export interface RunResult {
 export interface RunOptions {
   /** Called with each line as it arrives. */
   readonly onLine?: (line: string, kill: () => void) => void;
+  /** Environment for this run only, over the workspace's; `undefined` removes a variable (a CI job's credentials instead of a profile). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export class Workspace {
@@ -75,7 +77,7 @@ export class Workspace {
   /** Runs what `npm run <script> -- <args>` runs, in the workspace, against the double. */
   run(script: Script, args: readonly string[] = [], options: RunOptions = {}): Promise<RunResult> {
     const [entry, ...command] = ENTRY_POINTS[script];
-    return this.spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, entry), ...command, ...args], {}, options);
+    return this.spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, entry), ...command, ...args], options.env ?? {}, options);
   }
 
   /** Runs the project's cdktf CLI itself in the workspace (to compare with cdktf's own multi-stack deploy). */
@@ -83,11 +85,18 @@ export class Workspace {
     return this.spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), [...args, "--no-color"], { CI: "1", CHECKPOINT_DISABLE: "1" });
   }
 
-  private spawn(command: string, args: readonly string[], extraEnv: Readonly<Record<string, string>>, options: RunOptions = {}): Promise<RunResult> {
+  private spawn(
+    command: string,
+    args: readonly string[],
+    extraEnv: Readonly<Record<string, string | undefined>>,
+    options: RunOptions = {},
+  ): Promise<RunResult> {
+    const env: Record<string, string | undefined> = { ...process.env, ...this.env, ...extraEnv };
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
     return new Promise((done) => {
       const child = spawn(command, args, {
         cwd: this.dir,
-        env: { ...process.env, ...this.env, ...extraEnv },
+        env,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
