@@ -66,6 +66,13 @@ export class StackLines {
   }
 }
 
+/** What one stack printed, without cdktf's labels, so its lines read as Terraform wrote them. */
+function unlabelled(stack: string, text: string): string {
+  const lines = new StackLines([stack]);
+  text.split("\n").forEach((line) => lines.take(line));
+  return lines.output(stack);
+}
+
 /** Labels a whole text as StackLines would, line by line. */
 export function labelLines(stacks: readonly string[], text: string): string[] {
   const lines = new StackLines(stacks);
@@ -130,8 +137,8 @@ export function cdktfRunner(options: CdktfRunnerOptions): CdktfRunner {
             stacks: new Map(
               stacks.map((stack) => {
                 const times = seen.get(stack);
-                // One stack alone, or a terminal session: all of the output is its own.
-                const own = stacks.length === 1 || options.interactive ? plain : lines.output(stack);
+                // A terminal session went to the terminal unread: all of it is the stack's own, once its labels are gone.
+                const own = options.interactive ? unlabelled(stack, plain) : lines.output(stack);
                 return [stack, { output: own, seconds: times ? (times.last - started) / 1000 : (Date.now() - started) / 1000 }];
               }),
             ),
