@@ -29,10 +29,12 @@ const targets = resolveTargets(
  * A cdktf that answers each stack from a script and records every call.
  * Like the real CLI (see cdktf-contract.test.ts), it refuses an EC2 deploy
  * without its IAM stack unless told to ignore the dependency, and an IAM
- * destroy without its EC2 stack likewise; in one destroy call, it does not
- * run an IAM stack whose EC2 stack failed. A destroy of several stacks that
- * ignores dependencies is a test failure: the real one restarts stacks that
- * are still running.
+ * destroy without its EC2 stack likewise; in one call, it does not run an
+ * EC2 stack whose IAM stack failed to deploy, nor an IAM stack whose EC2
+ * stack failed to destroy. Ignoring dependencies in a destroy of several
+ * stacks, or in a deploy of both stacks of a destination, is a test failure:
+ * the real one restarts stacks that are still running, or plans the EC2
+ * stack before the role exists.
  */
 function fakeCdktf(
   answer: (stack: string, args: readonly string[], attempt: number) => { code: number; output: string } = () => ({ code: 0, output: "" }),
@@ -40,7 +42,7 @@ function fakeCdktf(
   const calls: string[] = [];
   const attempts = new Map<string, number>();
   const runner: CdktfRunner = {
-    run: async (stacks, args, onStart) => {
+    run: async (stacks, args, onStart, onComplete) => {
       calls.push(args.join(" "));
       const ignoring = args.includes("--ignore-missing-stack-dependencies");
       const refused = (output: string) => ({ code: 1, output, stacks: new Map(stacks.map((s) => [s, { output: "", seconds: 0 }])) });
@@ -49,10 +51,14 @@ function fakeCdktf(
       if (!ignoring && args[0] === "destroy" && stacks.some((s) => s.endsWith("-iam") && !stacks.includes(s.replace(/-iam$/, "-ec2"))))
         return refused("Usage Error: The following dependant stacks are not included in the stacks to run");
       if (ignoring && args[0] === "destroy" && stacks.length > 1) throw new Error(`cdktf would restart running stacks: ${args.join(" ")}`);
+      if (ignoring && args[0] === "deploy" && stacks.some((s) => s.endsWith("-ec2") && stacks.includes(s.replace(/-ec2$/, "-iam"))))
+        throw new Error(`cdktf would plan an EC2 stack before its role exists: ${args.join(" ")}`);
       const results = new Map<string, { code: number; output: string }>();
       for (const stack of stacks) {
         const ec2 = stack.replace(/-iam$/, "-ec2");
+        const iam = stack.replace(/-ec2$/, "-iam");
         if (args[0] === "destroy" && stack !== ec2 && (results.get(ec2)?.code ?? 0) !== 0) continue;
+        if (args[0] === "deploy" && stack !== iam && (results.get(iam)?.code ?? 0) !== 0) continue;
         onStart?.(stack);
         attempts.set(stack, (attempts.get(stack) ?? 0) + 1);
         const { code, output } = answer(stack, args, attempts.get(stack) ?? 1);
@@ -60,6 +66,7 @@ function fakeCdktf(
           code,
           output: code === 0 ? `${output}\n${args[0] === "destroy" ? "Destroy" : "Apply"} complete! Resources: 0 destroyed.` : output,
         });
+        if (code === 0 && (args[0] === "deploy" || args[0] === "destroy")) onComplete?.(stack);
       }
       await new Promise((done) => setTimeout(done, 2));
       const code = Math.max(0, ...[...results.values()].map((r) => r.code));
@@ -149,30 +156,36 @@ const OK = { code: 0, output: "" };
 const failsWith = (output: string) => ({ code: 1, output });
 
 describe("runWorkflow: deploy", () => {
-  it("deploys the IAM stacks in one call, then the EC2 stacks in one call that ignores only the dependency it handled", async () => {
+  it("deploys every destination's two stacks in one call that keeps cdktf's dependency checks, as cdktf's own deploy '*' does", async () => {
     const { runner, calls } = fakeCdktf();
     const outcomes = await run("deploy", [], runner, options().opts);
-    expect(calls).toEqual([
-      "deploy dev-iam prod-eu-iam prod-us-iam --skip-synth --auto-approve --parallelism 4",
-      "deploy dev-ec2 prod-eu-ec2 prod-us-ec2 --skip-synth --ignore-missing-stack-dependencies --auto-approve --parallelism 4",
-    ]);
+    expect(calls).toEqual(["deploy dev-iam dev-ec2 prod-eu-iam prod-eu-ec2 prod-us-iam prod-us-ec2 --skip-synth --auto-approve --parallelism 4"]);
     expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
       ["dev-iam", "done"],
-      ["prod-eu-iam", "done"],
-      ["prod-us-iam", "done"],
       ["dev-ec2", "done"],
+      ["prod-eu-iam", "done"],
       ["prod-eu-ec2", "done"],
+      ["prod-us-iam", "done"],
       ["prod-us-ec2", "done"],
+    ]);
+  });
+
+  it("deploys the EC2 stacks selected without their IAM stack in a call of their own, ignoring the dependency it checked", async () => {
+    const { runner, calls } = fakeCdktf();
+    await run("deploy", ["dev", "prod-eu-ec2"], runner, options().opts);
+    expect(calls).toEqual([
+      "deploy dev-iam dev-ec2 --skip-synth --auto-approve --parallelism 4",
+      "deploy prod-eu-ec2 --skip-synth --ignore-missing-stack-dependencies --auto-approve --parallelism 4",
     ]);
   });
 
   it("passes --concurrency as cdktf's --parallelism, --skip-provider-lock and other cdktf flags to every call", async () => {
     const { runner, calls } = fakeCdktf();
     await run("deploy", ["dev"], runner, options({ skipProviderLock: true, concurrency: 2, cdktfFlags: ["--terraform-parallelism", "3"] }).opts);
-    expect(calls[0]).toBe("deploy dev-iam --skip-synth --skip-provider-lock --auto-approve --parallelism 2 --terraform-parallelism 3");
+    expect(calls[0]).toBe("deploy dev-iam dev-ec2 --skip-synth --skip-provider-lock --auto-approve --parallelism 2 --terraform-parallelism 3");
   });
 
-  it("says when each stack starts and ends", async () => {
+  it("says when each stack starts and ends, as Terraform finishes it rather than when the call does", async () => {
     const { runner } = fakeCdktf();
     const { opts, logged } = options();
     await run("deploy", ["dev"], runner, opts);
@@ -189,8 +202,8 @@ describe("runWorkflow: deploy", () => {
     await run("deploy", ["dev", "prod-eu"], runner, options({ autoApprove: false }).opts);
     expect(calls).toEqual([
       "deploy dev-iam --skip-synth --parallelism 4",
-      "deploy prod-eu-iam --skip-synth --parallelism 4",
       "deploy dev-ec2 --skip-synth --ignore-missing-stack-dependencies --parallelism 4",
+      "deploy prod-eu-iam --skip-synth --parallelism 4",
       "deploy prod-eu-ec2 --skip-synth --ignore-missing-stack-dependencies --parallelism 4",
     ]);
   });
@@ -219,7 +232,7 @@ describe("runWorkflow: deploy", () => {
       "prod-us-iam": "done",
       "prod-us-ec2": "done",
     });
-    expect(calls[1]).toMatch(/^deploy prod-eu-ec2 prod-us-ec2 /);
+    expect(calls).toHaveLength(1);
     expect(outcomes[0].detail).toMatch(/exited 1 \(the lines labelled dev-iam above say why\)/);
   });
 
@@ -230,7 +243,7 @@ describe("runWorkflow: deploy", () => {
     // WHEN
     const outcomes = await run("deploy", ["dev", "prod-eu"], runner, opts);
     // THEN
-    expect(calls.slice(1).map((c) => c.split(" --")[0])).toEqual(["deploy dev-ec2 prod-eu-ec2", "deploy dev-ec2", "deploy dev-ec2"]);
+    expect(calls.map((c) => c.split(" --")[0])).toEqual(["deploy dev-iam dev-ec2 prod-eu-iam prod-eu-ec2", "deploy dev-ec2", "deploy dev-ec2"]);
     expect(slept).toEqual([5_000, 10_000]);
     expect(logged).toContain("dev-ec2: the role cannot be assumed yet (IAM is eventually consistent); attempt 2 in 5 s");
     expect(outcomes.at(-1)).toMatchObject({ stack: "dev-ec2", status: "done" });
@@ -243,13 +256,25 @@ describe("runWorkflow: deploy", () => {
     const outcomes = await run("deploy", ["dev"], runner, opts);
     expect(outcomes.at(-1)).toMatchObject({ status: "failed", detail: expect.stringMatching(/still cannot be assumed after 5 attempts over 55 s/) });
     expect(slept).toEqual([5_000, 10_000, 20_000, 20_000]);
-    expect(calls.filter((c) => c.startsWith("deploy dev-ec2"))).toHaveLength(5);
+    expect(calls.filter((c) => c.includes(" dev-ec2 "))).toHaveLength(5);
+  });
+
+  it("deploys on its own an EC2 stack that cdktf stopped before its turn, its IAM stack done", async () => {
+    // GIVEN cdktf ends the first call before dev-ec2 runs (another stack failed, or it was interrupted)
+    const { runner, calls } = fakeCdktf((stack, _args, attempt) => (stack === "dev-ec2" && attempt === 1 ? { code: 1, output: "" } : OK));
+    const outcomes = await run("deploy", ["dev"], runner, options().opts);
+    expect(calls.map((c) => c.split(" --")[0])).toEqual(["deploy dev-iam dev-ec2", "deploy dev-ec2"]);
+    expect(calls[1]).toContain("--ignore-missing-stack-dependencies");
+    expect(outcomes.map((o) => [o.stack, o.status])).toEqual([
+      ["dev-iam", "done"],
+      ["dev-ec2", "done"],
+    ]);
   });
 
   it("does not retry other failures", async () => {
     const { runner, calls } = fakeCdktf((stack) => (stack === "dev-ec2" ? failsWith("Error: InvalidAMIID.NotFound") : OK));
     const outcomes = await run("deploy", ["dev"], runner, options().opts);
-    expect(calls).toHaveLength(2);
+    expect(calls).toHaveLength(1);
     expect(outcomes.at(-1)).toMatchObject({ status: "failed" });
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { WorkflowError, type CdktfRunner } from "./workflow";
+import { TERRAFORM_COMPLETE, WorkflowError, type CdktfRunner } from "./workflow";
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -60,6 +60,11 @@ export class StackLines {
     return { stack, shown: content.trim() === "" ? undefined : `${stack}  ${content}` };
   }
 
+  /** The last line a stack printed, without its label. */
+  lastLine(stack: string): string {
+    return this.text.get(stack)?.at(-1) ?? "";
+  }
+
   /** What a stack printed, without labels; empty when it printed nothing (it never ran). */
   output(stack: string): string {
     return (this.text.get(stack) ?? []).join("\n");
@@ -89,7 +94,7 @@ export function cdktfRunner(options: CdktfRunnerOptions): CdktfRunner {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const bin = join(options.projectRoot, "node_modules", ".bin", "cdktf");
   return {
-    run: (stacks, args, onStart) =>
+    run: (stacks, args, onStart, onComplete) =>
       new Promise((resolve, reject) => {
         if (!existsSync(bin)) {
           reject(new WorkflowError(`The cdktf CLI is not installed (${bin} is missing): run npm ci in ${options.projectRoot}.`));
@@ -114,6 +119,7 @@ export function cdktfRunner(options: CdktfRunnerOptions): CdktfRunner {
             const now = Date.now();
             if (!seen.has(stack)) onStart?.(stack);
             seen.set(stack, { first: seen.get(stack)?.first ?? now, last: now });
+            if (TERRAFORM_COMPLETE.test(lines.lastLine(stack))) onComplete?.(stack);
           }
           if (shown !== undefined) write(`${shown}\n`);
         };

@@ -31,9 +31,18 @@ export interface CdktfResult {
   readonly stacks: ReadonlyMap<string, StackRun>;
 }
 
-/** Runs `cdktf <args>` over `stacks` (the stacks the arguments name); `onStart` hears when each one starts. */
+/**
+ * Runs `cdktf <args>` over `stacks` (the stacks the arguments name);
+ * `onStart` hears when each one starts, `onComplete` when Terraform says one
+ * finished (before the call ends, when it holds several stacks).
+ */
 export interface CdktfRunner {
-  run(stacks: readonly string[], args: readonly string[], onStart?: (stack: string) => void): Promise<CdktfResult>;
+  run(
+    stacks: readonly string[],
+    args: readonly string[],
+    onStart?: (stack: string) => void,
+    onComplete?: (stack: string) => void,
+  ): Promise<CdktfResult>;
 }
 
 /** Reads a stack's state; `undefined` when the stack was never deployed. */
@@ -183,7 +192,7 @@ const TERRAFORM_ERROR = /^(?:│\s*)?Error: /m;
 /** What Terraform prints when a plan it has shown fails: cdktf sometimes drops the error that follows. */
 const TERRAFORM_PLAN_PROBLEM = /^Terraform planned the following actions, but then encountered a problem:/m;
 /** What `terraform apply` and `terraform destroy` print when they finish, changes or not. */
-const TERRAFORM_COMPLETE = /^(?:Apply|Destroy) complete! Resources:/m;
+export const TERRAFORM_COMPLETE = /^(?:Apply|Destroy) complete! Resources:/m;
 
 /**
  * How one stack of a cdktf call fared. The exit code covers the whole call:
@@ -235,10 +244,22 @@ export async function runWorkflow(
     firstStarted.set(stack, Date.now());
     options.log(`${stack}: ${command} started`);
   };
+  const elapsed = (stack: string) => {
+    const since = firstStarted.get(stack);
+    return since === undefined ? 0 : (Date.now() - since) / 1000;
+  };
+  // A stack of a multi-stack call is said done when Terraform finishes it, not when the whole call ends.
+  const completed = new Map<string, number>();
+  const complete = (stack: string) => {
+    if (completed.has(stack)) return;
+    completed.set(stack, elapsed(stack));
+    options.log(`${stack}: ${PAST[command]} in ${elapsed(stack).toFixed(1)} s`);
+  };
   const report = (outcome: Omit<StackOutcome, "command" | "seconds">) => {
-    const since = firstStarted.get(outcome.stack);
-    const full = { ...outcome, command, seconds: since === undefined ? 0 : (Date.now() - since) / 1000 };
+    const said = outcome.status === "done" ? completed.get(outcome.stack) : undefined;
+    const full = { ...outcome, command, seconds: said ?? elapsed(outcome.stack) };
     outcomes.push(full);
+    if (said !== undefined) return;
     if (full.status === "done") options.log(`${full.stack}: ${PAST[command]} in ${full.seconds.toFixed(1)} s`);
     else options.log(`${full.stack}: ${full.status}${full.detail ? `: ${full.detail}` : ""}`);
   };
@@ -266,7 +287,7 @@ export async function runWorkflow(
         continue;
       }
       const groupArgs = args(group);
-      const result = await runner.run(group, groupArgs, started);
+      const result = await runner.run(group, groupArgs, started, complete);
       for (const stack of group) {
         const verdict = stackVerdict(result, stack);
         let output = result.stacks.get(stack)?.output ?? result.output;
@@ -291,27 +312,37 @@ export async function runWorkflow(
   const settle = (stack: string, outcome: CallOutcome | undefined) =>
     outcome?.verdict === "done" ? report({ stack, status: "done" }) : report({ stack, status: "failed", detail: outcome?.detail });
 
-  /** Deploys EC2 stacks, retrying those whose new role cannot be assumed yet with bounded backoff. */
-  const deployEc2 = async (stacks: readonly string[]) => {
-    let pending = stacks;
+  /**
+   * Deploys EC2 stacks whose IAM stack is deployed, retrying those whose new
+   * role cannot be assumed yet with bounded backoff. `notReady` already
+   * failed that way once (in the call with their IAM stacks).
+   */
+  const deployEc2 = async (fresh: readonly string[], notReady: readonly string[]) => {
+    let pending = [...fresh];
+    let waiting = [...notReady];
+    let attempts = waiting.length > 0 ? 1 : 0;
     let waited = 0;
     let delay = options.retry.initialDelayMs;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const results = await call(pending, (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"));
-      const notReady = pending.filter((stack) => results.get(stack)?.verdict === "failed" && isAssumeRoleNotReady(results.get(stack)?.output ?? ""));
-      pending.filter((stack) => !notReady.includes(stack)).forEach((stack) => settle(stack, results.get(stack)));
-      if (notReady.length === 0) return;
-      if (waited + delay > options.retry.maxTotalDelayMs) {
-        const detail = `the role still cannot be assumed after ${attempt} attempts over ${waited / 1000} s; check the trust policy, the external ID and the source principal`;
-        notReady.forEach((stack) => report({ stack, status: "failed", detail }));
-        return;
+    while (pending.length + waiting.length > 0) {
+      if (waiting.length > 0 && waited + delay > options.retry.maxTotalDelayMs) {
+        const detail = `the role still cannot be assumed after ${attempts} attempts over ${waited / 1000} s; check the trust policy, the external ID and the source principal`;
+        waiting.forEach((stack) => report({ stack, status: "failed", detail }));
+        waiting = [];
+      } else if (waiting.length > 0) {
+        for (const stack of waiting)
+          options.log(`${stack}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempts + 1} in ${delay / 1000} s`);
+        await options.sleep(delay);
+        waited += delay;
+        delay = Math.min(delay * 2, options.retry.maxDelayMs);
+        pending = [...pending, ...waiting];
+        waiting = [];
       }
-      for (const stack of notReady)
-        options.log(`${stack}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempt + 1} in ${delay / 1000} s`);
-      await options.sleep(delay);
-      waited += delay;
-      delay = Math.min(delay * 2, options.retry.maxDelayMs);
-      pending = notReady;
+      if (pending.length === 0) return;
+      attempts += 1;
+      const results = await call(pending, (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"));
+      waiting = pending.filter((stack) => results.get(stack)?.verdict === "failed" && isAssumeRoleNotReady(results.get(stack)?.output ?? ""));
+      pending.filter((stack) => !waiting.includes(stack)).forEach((stack) => settle(stack, results.get(stack)));
+      pending = [];
     }
   };
 
@@ -324,17 +355,39 @@ export async function runWorkflow(
         if (selected) skip(stack, "skipped", `${s.target.name} is retired: not deployed (npm run destroy -- ${s.target.name} takes it down)`);
     }
     const active = selections.filter((s) => !s.target.retired);
-    const iams = active.filter((s) => s.iam).map((s) => s.target.iamStackName);
-    const iamResults = await call(iams, (group) => flags("deploy", ...group, "--skip-synth"));
-    iams.forEach((stack) => settle(stack, iamResults.get(stack)));
-    const ec2s: string[] = [];
-    for (const s of active.filter((s) => s.ec2)) {
+    // A destination's two stacks go in one call, as in cdktf's own `deploy '*'`: every stack initializes at once, and
+    // cdktf starts an EC2 stack as soon as its IAM stack is done. Without --ignore-missing-stack-dependencies: with
+    // it, cdktf would plan the EC2 stack before the role exists. Alone (one stack per call), an EC2 stack needs it.
+    const together = active.flatMap((s) => (s.iam ? [s.target.iamStackName, ...(s.ec2 ? [s.target.ec2StackName] : [])] : []));
+    const waitsFor = new Map(active.filter((s) => s.iam && s.ec2).map((s) => [s.target.ec2StackName, s.target.iamStackName]));
+    const results = await call(
+      together,
+      (group) =>
+        flags(
+          "deploy",
+          ...group,
+          "--skip-synth",
+          ...(group.length === 1 && group[0].endsWith("-ec2") ? ["--ignore-missing-stack-dependencies"] : []),
+        ),
+      waitsFor,
+    );
+    const fresh: string[] = [];
+    const notReady: string[] = [];
+    for (const s of active) {
       const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
-      if (s.iam ? iamResults.get(iam)?.verdict === "done" : await deployed(iam)) ec2s.push(ec2);
-      else if (s.iam) skip(ec2, "skipped", `${iam} did not deploy`);
-      else skip(ec2, "refused", `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${name}`);
+      if (s.iam) settle(iam, results.get(iam));
+      if (!s.ec2) continue;
+      const outcome = results.get(ec2);
+      if (!s.iam) {
+        if (await deployed(iam)) fresh.push(ec2);
+        else skip(ec2, "refused", `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${name}`);
+      } else if (results.get(iam)?.verdict !== "done") skip(ec2, "skipped", `${iam} did not deploy`);
+      else if (outcome?.verdict === "failed" && isAssumeRoleNotReady(outcome.output)) notReady.push(ec2);
+      // cdktf stopped the call before this stack's turn: it goes on its own.
+      else if (outcome?.verdict === "not run") fresh.push(ec2);
+      else settle(ec2, outcome);
     }
-    await deployEc2(ec2s);
+    await deployEc2(fresh, notReady);
   };
 
   const destroy = async () => {
