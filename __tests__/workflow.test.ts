@@ -3,6 +3,7 @@ import {
   isAssumeRoleNotReady,
   parseWorkflowArgs,
   runWorkflow,
+  spread,
   stackVerdict,
   type CdktfRunner,
   type RetryPolicy,
@@ -86,6 +87,7 @@ function options(overrides: Partial<WorkflowOptions> = {}) {
   const opts: WorkflowOptions = {
     autoApprove: true,
     concurrency: 4,
+    cdktfCalls: 1,
     skipProviderLock: false,
     cdktfFlags: [],
     retry,
@@ -167,6 +169,15 @@ describe("runWorkflow: deploy", () => {
       ["prod-eu-ec2", "done"],
       ["prod-us-iam", "done"],
       ["prod-us-ec2", "done"],
+    ]);
+  });
+
+  it("spreads destinations over one cdktf call per core, sharing --concurrency among them, a destination's stacks in the same call", async () => {
+    const { runner, calls } = fakeCdktf();
+    await run("deploy", [], runner, options({ cdktfCalls: 2 }).opts);
+    expect(calls).toEqual([
+      "deploy dev-iam dev-ec2 prod-us-iam prod-us-ec2 --skip-synth --auto-approve --parallelism 2",
+      "deploy prod-eu-iam prod-eu-ec2 --skip-synth --auto-approve --parallelism 2",
     ]);
   });
 
@@ -279,6 +290,19 @@ describe("runWorkflow: deploy", () => {
   });
 });
 
+describe("spread", () => {
+  it("deals destinations round-robin into at most the given number of calls, never splitting one", () => {
+    const destinations = [["a-iam", "a-ec2"], ["b-iam", "b-ec2"], ["c-iam"]];
+    expect(spread(destinations, 2)).toEqual([
+      ["a-iam", "a-ec2", "c-iam"],
+      ["b-iam", "b-ec2"],
+    ]);
+    expect(spread(destinations, 8)).toEqual([["a-iam", "a-ec2"], ["b-iam", "b-ec2"], ["c-iam"]]);
+    expect(spread(destinations, 0)).toEqual([["a-iam", "a-ec2", "b-iam", "b-ec2", "c-iam"]]);
+    expect(spread([], 2)).toEqual([]);
+  });
+});
+
 describe("stackVerdict", () => {
   const result = (code: number, outputs: Record<string, string>) => ({
     code,
@@ -365,6 +389,12 @@ describe("runWorkflow: destroy", () => {
     const outcomes = await run("destroy", [], runner, options().opts);
     expect(calls).toEqual(["destroy dev-ec2 dev-iam prod-eu-ec2 prod-eu-iam prod-us-ec2 prod-us-iam --skip-synth --auto-approve --parallelism 4"]);
     expect(outcomes.every((o) => o.status === "done")).toBe(true);
+    const spreadOver = fakeCdktf();
+    await run("destroy", [], spreadOver.runner, options({ cdktfCalls: 2 }).opts);
+    expect(spreadOver.calls.map((c) => c.split(" --")[0])).toEqual([
+      "destroy dev-ec2 dev-iam prod-us-ec2 prod-us-iam",
+      "destroy prod-eu-ec2 prod-eu-iam",
+    ]);
   });
 
   it("keeps an IAM stack whose EC2 stack failed to destroy, and goes on with the others", async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { synthesizeApp, synthSummary } from "../app";
 import { loadConfig } from "../lib/config";
@@ -31,6 +32,7 @@ runScript(async () => {
     const outcomes = await runWorkflow(args.command, selections, cdktfRunner({ projectRoot: PROJECT_ROOT, interactive }), {
       ...args,
       skipProviderLock: args.skipProviderLock || mirror,
+      cdktfCalls: availableParallelism(),
       state: stateReader(config.backend, OUTDIR),
       planErrors: planErrorsReader(OUTDIR),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),

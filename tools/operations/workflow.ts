@@ -5,14 +5,14 @@ export type { StackState };
 
 /**
  * The deploy workflow: runs the real cdktf CLI over the selected stacks in
- * dependency order, one cdktf call per phase so that cdktf runs the stacks
- * of different destinations in parallel (`--parallelism`). Deploy: all IAM
- * stacks, then all EC2 stacks, retried while a new role cannot be assumed
- * yet. Destroy: the EC2 stacks with their IAM stacks in one call (cdktf
- * orders them). cdktf's own dependency checks cannot see that a stack's
- * dependency was deployed by an earlier run, so the workflow checks state
- * itself and passes `--ignore-missing-stack-dependencies` only for stacks
- * whose dependency it has checked.
+ * dependency order, destinations in parallel (`--concurrency`), spread over
+ * one cdktf call per core. Deploy: each destination's IAM stack and then its
+ * EC2 stack in the same call (cdktf orders them), EC2 stacks retried on
+ * their own while a new role cannot be assumed yet. Destroy: the EC2 stack,
+ * then its IAM stack, in the same call. cdktf's own dependency checks cannot see that a
+ * stack's dependency was deployed by an earlier run, so the workflow checks
+ * state itself and passes `--ignore-missing-stack-dependencies` only for a
+ * stack that goes alone and whose dependency it has checked.
  */
 
 export type WorkflowCommand = "deploy" | "diff" | "destroy" | "output";
@@ -60,11 +60,11 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 5_000, maxDelayMs: 30_000, maxTotalDelayMs: 120_000 };
 /**
- * Stacks run at once (cdktf's `--parallelism`) unless `--concurrency` says
- * otherwise. Stacks spend much of a deploy waiting on AWS (instance state,
- * retries), so more than the cores pays: 10 destinations deployed in 90 s at
- * 4, 82 s at 8 and 73 s at 20 on 2 cores. Bounded for memory (a few hundred
- * MB per Terraform and provider) and API rate limits.
+ * Stacks run at once (cdktf's `--parallelism`, shared among the calls)
+ * unless `--concurrency` says otherwise. Stacks spend much of a deploy
+ * waiting on AWS (instance state, retries), so more than the cores pays.
+ * Bounded for memory (a few hundred MB per Terraform and provider) and API
+ * rate limits.
  */
 export const DEFAULT_CONCURRENCY = 10;
 
@@ -73,7 +73,7 @@ export interface WorkflowArgs {
   readonly patterns: readonly string[];
   /** Pass --auto-approve to cdktf deploy/destroy (CI). @default false: cdktf asks, one stack at a time */
   readonly autoApprove: boolean;
-  /** Stacks at once: cdktf's `--parallelism`, which is also accepted under that name. @default DEFAULT_CONCURRENCY */
+  /** Stacks at once, shared among the cdktf calls (`--parallelism` is accepted as another name). @default DEFAULT_CONCURRENCY */
   readonly concurrency: number;
   /** Skip `terraform providers lock` (asked for; also implied by a provider mirror). */
   readonly skipProviderLock: boolean;
@@ -84,6 +84,17 @@ export interface WorkflowArgs {
 }
 
 export interface WorkflowOptions extends Omit<WorkflowArgs, "command" | "patterns"> {
+  /**
+   * cdktf calls that deploy or destroy at once, each with its share of the
+   * destinations: cdktf initializes the stacks of a call one after another
+   * before it runs any, so one call holding ten destinations kept one core
+   * busy with that for 10-20 s while the other waited. One call per core
+   * spreads that work; more cost more than they save (each cdktf process
+   * takes about 1.4 CPU seconds): ten destinations on 2 cores deployed, and
+   * deployed again, in 70 s and 69 s with one call, 67 s and 60 s with two,
+   * 66 s and 62 s with three, 78 s and 72 s with ten. Usually the number of cores.
+   */
+  readonly cdktfCalls: number;
   readonly state: StateReader;
   /**
    * Terraform's error for a stack whose deploy or destroy failed without
@@ -178,6 +189,13 @@ export interface StackOutcome {
 
 const PAST: Record<WorkflowCommand, string> = { deploy: "deployed", destroy: "destroyed", diff: "diffed", output: "read" };
 
+/** Destinations' stack lists dealt round-robin into at most `calls` cdktf calls, a destination's stacks always together. */
+export function spread(destinations: readonly (readonly string[])[], calls: number): string[][] {
+  return Array.from({ length: Math.max(1, calls) }, (_, k) => destinations.filter((_, i) => i % Math.max(1, calls) === k).flat()).filter(
+    (call) => call.length > 0,
+  );
+}
+
 /** Runs tasks with at most `concurrency` at a time. */
 async function inPool(tasks: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
   let next = 0;
@@ -231,11 +249,17 @@ export async function runWorkflow(
   const interactive = !options.autoApprove && (command === "deploy" || command === "destroy");
   const approve = options.autoApprove ? ["--auto-approve"] : [];
   const lock = options.skipProviderLock ? ["--skip-provider-lock"] : [];
-  const parallelism = ["--parallelism", String(options.concurrency)];
   const flags = (...own: string[]) => {
     if (command === "output") return [...own, ...options.cdktfFlags];
     if (command === "diff") return [...own, ...lock, ...options.cdktfFlags];
-    return [...own, ...lock, ...approve, ...parallelism, ...options.cdktfFlags];
+    return [
+      ...own,
+      ...lock,
+      ...approve,
+      "--parallelism",
+      String(Math.max(1, Math.ceil(options.concurrency / options.cdktfCalls))),
+      ...options.cdktfFlags,
+    ];
   };
 
   const firstStarted = new Map<string, number>();
@@ -268,24 +292,18 @@ export async function runWorkflow(
   const holds = async (stack: string) => (await options.state(stack))?.resources ?? 0;
 
   /**
-   * One cdktf call over `stacks`, which cdktf runs in parallel and in its
-   * own dependency order; one call per stack, in the given order, while
-   * cdktf asks for approval. `waitsFor` names the stack each one needs to
-   * succeed first in that case.
+   * Runs `groups` (lists of destinations' stacks, see `spread`) as cdktf
+   * calls at once; cdktf runs the stacks of a call in its own dependency
+   * order. While cdktf asks for approval, one stack per call, in order;
+   * `waitsFor` names the stack each one needs to succeed first then.
    */
   const call = async (
-    stacks: readonly string[],
+    groups: readonly (readonly string[])[],
     args: (stacks: readonly string[]) => string[],
     waitsFor: ReadonlyMap<string, string> = new Map(),
   ): Promise<Map<string, CallOutcome>> => {
     const results = new Map<string, CallOutcome>();
-    for (const group of interactive ? stacks.map((stack) => [stack]) : [stacks]) {
-      if (group.length === 0) continue;
-      const needed = waitsFor.get(group[0]);
-      if (interactive && needed !== undefined && results.get(needed)?.verdict !== "done") {
-        results.set(group[0], { verdict: "not run", output: "", detail: `${needed} did not succeed` });
-        continue;
-      }
+    const runGroup = async (group: readonly string[]) => {
       const groupArgs = args(group);
       const result = await runner.run(group, groupArgs, started, complete);
       for (const stack of group) {
@@ -306,6 +324,16 @@ export async function runWorkflow(
             : `cdktf ${groupArgs.join(" ")} exited ${result.code} (${why})`;
         results.set(stack, { verdict, output, detail });
       }
+    };
+    if (!interactive) {
+      await Promise.all(groups.filter((group) => group.length > 0).map(runGroup));
+      return results;
+    }
+    for (const stack of groups.flat()) {
+      const needed = waitsFor.get(stack);
+      if (needed !== undefined && results.get(needed)?.verdict !== "done")
+        results.set(stack, { verdict: "not run", output: "", detail: `${needed} did not succeed` });
+      else await runGroup([stack]);
     }
     return results;
   };
@@ -339,7 +367,13 @@ export async function runWorkflow(
       }
       if (pending.length === 0) return;
       attempts += 1;
-      const results = await call(pending, (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"));
+      const results = await call(
+        spread(
+          pending.map((stack) => [stack]),
+          options.cdktfCalls,
+        ),
+        (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"),
+      );
       waiting = pending.filter((stack) => results.get(stack)?.verdict === "failed" && isAssumeRoleNotReady(results.get(stack)?.output ?? ""));
       pending.filter((stack) => !waiting.includes(stack)).forEach((stack) => settle(stack, results.get(stack)));
       pending = [];
@@ -355,10 +389,13 @@ export async function runWorkflow(
         if (selected) skip(stack, "skipped", `${s.target.name} is retired: not deployed (npm run destroy -- ${s.target.name} takes it down)`);
     }
     const active = selections.filter((s) => !s.target.retired);
-    // A destination's two stacks go in one call, as in cdktf's own `deploy '*'`: every stack initializes at once, and
-    // cdktf starts an EC2 stack as soon as its IAM stack is done. Without --ignore-missing-stack-dependencies: with
-    // it, cdktf would plan the EC2 stack before the role exists. Alone (one stack per call), an EC2 stack needs it.
-    const together = active.flatMap((s) => (s.iam ? [s.target.iamStackName, ...(s.ec2 ? [s.target.ec2StackName] : [])] : []));
+    // A destination's two stacks go in one call: cdktf starts the EC2 stack as soon as the IAM stack is done.
+    // Without --ignore-missing-stack-dependencies: with it, cdktf would plan the EC2 stack before the role exists.
+    // Alone (one stack per call), an EC2 stack needs it.
+    const together = spread(
+      active.filter((s) => s.iam).map((s) => [s.target.iamStackName, ...(s.ec2 ? [s.target.ec2StackName] : [])]),
+      options.cdktfCalls,
+    );
     const waitsFor = new Map(active.filter((s) => s.iam && s.ec2).map((s) => [s.target.ec2StackName, s.target.iamStackName]));
     const results = await call(
       together,
@@ -393,10 +430,14 @@ export async function runWorkflow(
   const destroy = async () => {
     // An IAM stack goes in the same call as its EC2 stack: cdktf destroys the EC2 stack first, and not the IAM stack if that fails.
     const pairs = selections.filter((s) => s.ec2);
-    const stacks = pairs.flatMap((s) => (s.iam ? [s.target.ec2StackName, s.target.iamStackName] : [s.target.ec2StackName]));
+    const groups = spread(
+      pairs.map((s) => (s.iam ? [s.target.ec2StackName, s.target.iamStackName] : [s.target.ec2StackName])),
+      options.cdktfCalls,
+    );
+    const stacks = groups.flat();
     const waitsFor = new Map(pairs.map((s) => [s.target.iamStackName, s.target.ec2StackName]));
     const results = await call(
-      stacks,
+      groups,
       // Alone (one call per stack), an IAM stack needs the flag; never with other stacks: cdktf's destroy then
       // restarts stacks that are still running (cdktf-project.js, `next` under ignoreMissingStackDependencies).
       (group) =>
@@ -427,7 +468,7 @@ export async function runWorkflow(
         );
         continue;
       }
-      const alone = await call([iam], () => flags("destroy", iam, "--skip-synth", "--ignore-missing-stack-dependencies"));
+      const alone = await call([[iam]], () => flags("destroy", iam, "--skip-synth", "--ignore-missing-stack-dependencies"));
       settle(iam, alone.get(iam));
     }
   };
@@ -435,7 +476,7 @@ export async function runWorkflow(
   /** diff and output: cdktf takes one stack per call; each call in the pool. */
   const eachStack = (s: StackSelection) => async () => {
     const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
-    const one = async (stack: string) => settle(stack, (await call([stack], () => flags(command, stack, "--skip-synth"))).get(stack));
+    const one = async (stack: string) => settle(stack, (await call([[stack]], () => flags(command, stack, "--skip-synth"))).get(stack));
     if (command === "diff") {
       if (s.iam) await one(iam);
       if (!s.ec2) return;
