@@ -181,6 +181,12 @@ describe("runWorkflow: deploy", () => {
     ]);
   });
 
+  it("keeps --concurrency 1 to one stack at a time: one call, whatever the cores", async () => {
+    const { runner, calls } = fakeCdktf();
+    await run("deploy", ["dev", "prod-eu"], runner, options({ cdktfCalls: 2, concurrency: 1 }).opts);
+    expect(calls).toEqual(["deploy dev-iam dev-ec2 prod-eu-iam prod-eu-ec2 --skip-synth --auto-approve --parallelism 1"]);
+  });
+
   it("deploys the EC2 stacks selected without their IAM stack in a call of their own, ignoring the dependency it checked", async () => {
     const { runner, calls } = fakeCdktf();
     await run("deploy", ["dev", "prod-eu-ec2"], runner, options().opts);

@@ -249,17 +249,12 @@ export async function runWorkflow(
   const interactive = !options.autoApprove && (command === "deploy" || command === "destroy");
   const approve = options.autoApprove ? ["--auto-approve"] : [];
   const lock = options.skipProviderLock ? ["--skip-provider-lock"] : [];
+  // Never more calls than stacks allowed at once: --concurrency 1 means one stack at a time.
+  const calls = Math.max(1, Math.min(options.cdktfCalls, options.concurrency));
   const flags = (...own: string[]) => {
     if (command === "output") return [...own, ...options.cdktfFlags];
     if (command === "diff") return [...own, ...lock, ...options.cdktfFlags];
-    return [
-      ...own,
-      ...lock,
-      ...approve,
-      "--parallelism",
-      String(Math.max(1, Math.ceil(options.concurrency / options.cdktfCalls))),
-      ...options.cdktfFlags,
-    ];
+    return [...own, ...lock, ...approve, "--parallelism", String(Math.ceil(options.concurrency / calls)), ...options.cdktfFlags];
   };
 
   const firstStarted = new Map<string, number>();
@@ -370,7 +365,7 @@ export async function runWorkflow(
       const results = await call(
         spread(
           pending.map((stack) => [stack]),
-          options.cdktfCalls,
+          calls,
         ),
         (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"),
       );
@@ -394,7 +389,7 @@ export async function runWorkflow(
     // Alone (one stack per call), an EC2 stack needs it.
     const together = spread(
       active.filter((s) => s.iam).map((s) => [s.target.iamStackName, ...(s.ec2 ? [s.target.ec2StackName] : [])]),
-      options.cdktfCalls,
+      calls,
     );
     const waitsFor = new Map(active.filter((s) => s.iam && s.ec2).map((s) => [s.target.ec2StackName, s.target.iamStackName]));
     const results = await call(
@@ -432,7 +427,7 @@ export async function runWorkflow(
     const pairs = selections.filter((s) => s.ec2);
     const groups = spread(
       pairs.map((s) => (s.iam ? [s.target.ec2StackName, s.target.iamStackName] : [s.target.ec2StackName])),
-      options.cdktfCalls,
+      calls,
     );
     const stacks = groups.flat();
     const waitsFor = new Map(pairs.map((s) => [s.target.iamStackName, s.target.ec2StackName]));
