@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { CreateTagsCommand, DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { CallRecord } from "../../tools/aws-double/server";
-import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace, type RunResult } from "../../tools/proof/e2e";
-import { E2E_TIMEOUT_MS, unexpectedCalls } from "./support";
+import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace } from "../../tools/proof/e2e";
+import { E2E_TIMEOUT_MS, expectSucceeded, unexpectedCalls } from "./support";
 
 const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Record<string, unknown>;
 const SESSION = "arn:aws:sts::222222222222:assumed-role/cdktf-assume-role-ec2/cdktf-assume-role";
@@ -17,7 +17,6 @@ const since = (): CallRecord[] => {
   return calls;
 };
 const actions = (calls: readonly CallRecord[]) => calls.map((c) => `${c.service}:${c.action}`);
-const expectOk = (result: RunResult) => expect({ code: result.code, tail: result.output.split("\n").slice(-15) }).toMatchObject({ code: 0 });
 
 beforeAll(async () => {
   ws = await Workspace.open("e2e/example", example, { profiles: [...TUTORIAL_PROFILES] });
@@ -44,7 +43,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
       // WHEN
       const result = await ws.run("deploy", ["--auto-approve"]);
       // THEN
-      expectOk(result);
+      expectSucceeded(result);
       expect(result.output).toMatch(/destination-iam: deployed in [\d.]+ s\n[\s\S]*destination-ec2: deployed in [\d.]+ s/);
       const calls = since();
       // In one cdktf call, the EC2 stack ran once the IAM stack was done: its first AssumeRole follows the last IAM write.
@@ -87,7 +86,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
     "deploys again with nothing to change (the plan of both stacks shows no changes), without re-initializing or re-locking providers",
     async () => {
       const result = await ws.run("deploy", ["--auto-approve"]);
-      expectOk(result);
+      expectSucceeded(result);
       expect(result.output.match(/No changes\. Your infrastructure matches the configuration\./g)).toHaveLength(2);
       expect(result.output).not.toMatch(/Installing hashicorp\/aws|providers lock/);
       expect(result.output).toContain("- Reusing previous version of hashicorp/aws from the dependency lock file");
@@ -109,7 +108,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
       // WHEN
       const result = await ws.run("deploy", ["--auto-approve"]);
       // THEN
-      expectOk(result);
+      expectSucceeded(result);
       const calls = since();
       expect(unexpectedCalls(calls)).toEqual([]);
       expect(actions(calls)).toEqual(
@@ -203,7 +202,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
     "verify assumes the role with the source profile and prints the assumed identity",
     async () => {
       const result = await ws.run("verify", ["destination"]);
-      expectOk(result);
+      expectSucceeded(result);
       expect(result.output).toContain("Account 222222222222");
       expect(result.output).toContain("arn:aws:sts::222222222222:assumed-role/cdktf-assume-role-ec2/cdktf-assume-role-verify");
       since();
@@ -215,7 +214,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
     "output prints both stacks' outputs",
     async () => {
       const result = await ws.run("output");
-      expectOk(result);
+      expectSucceeded(result);
       expect(result.output).toContain("role_arn = arn:aws:iam::222222222222:role/cdktf-assume-role-ec2");
       expect(result.output).toMatch(/instance_id = i-/);
       since();
@@ -260,7 +259,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
       expect(actions(since())).toEqual([]);
 
       const ec2Only = await ws.run("destroy", ["destination-ec2", "--auto-approve"]);
-      expectOk(ec2Only);
+      expectSucceeded(ec2Only);
       expect(ws.double.inventory().ec2["222222222222"]).toEqual([]);
       expect(ws.double.inventory().iam["222222222222"]).toEqual(["arn:aws:iam::222222222222:role/cdktf-assume-role-ec2"]);
       since();
@@ -272,7 +271,7 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
     "destroys the rest: the double holds nothing afterwards",
     async () => {
       const result = await ws.run("destroy", ["--auto-approve"]);
-      expectOk(result);
+      expectSucceeded(result);
       expect(unexpectedCalls(since())).toEqual([]);
       expect(ws.double.inventory()).toEqual({
         sts: {},

@@ -1,4 +1,5 @@
 import type { CallRecord } from "../../tools/aws-double/server";
+import type { RunResult } from "../../tools/proof/e2e";
 
 /** A deploy through cdktf, Terraform and the provider takes tens of seconds. */
 export const E2E_TIMEOUT_MS = 240_000;
@@ -18,4 +19,10 @@ export function unexpectedCalls(calls: readonly CallRecord[]): string[] {
 /** A run's output as one line: Terraform wraps long diagnostics and the workflow labels each line with its stack. */
 export function folded(output: string): string {
   return output.replace(/\n[\w-]+-(?:iam|ec2) {2}/g, " ").replace(/\s+/g, " ");
+}
+
+/** Expects a run to succeed; when it did not, the failure shows its last lines, so a CI log says why. */
+export function expectSucceeded(result: RunResult): void {
+  const tail = result.output.split("\n").slice(-60).join("\n");
+  expect(result.code === 0 ? "exit 0" : `exit ${result.code}; its last lines:\n${tail}`).toBe("exit 0");
 }

@@ -3,7 +3,7 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT, Workspace } from "../../tools/proof/e2e";
-import { E2E_TIMEOUT_MS, folded, unexpectedCalls } from "./support";
+import { E2E_TIMEOUT_MS, expectSucceeded, folded, unexpectedCalls } from "./support";
 
 type Json = Record<string, unknown>;
 const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Json;
@@ -64,7 +64,7 @@ describe("role principals, end to end", () => {
         ws.writeConfig(configWith(true));
         const iam = await ws.run("deploy", ["destination-iam", "--auto-approve"], AS_DEPLOYER);
         // THEN the policy went to the deployer and the CI role, and no group was created
-        expect({ code: iam.code, tail: iam.output.split("\n").slice(-10) }).toMatchObject({ code: 0 });
+        expectSucceeded(iam);
         const attached = ws.double.calls.filter((c) => c.action === "AttachRolePolicy" && c.status === 200).map((c) => c.params.RoleName);
         expect(attached.sort()).toEqual(["cdktf-assume-role-ec2-destination-ci", "ci-deployer"]);
         expect(ws.double.calls.filter((c) => c.action === "CreateGroup")).toEqual([]);
@@ -97,7 +97,7 @@ describe("role principals, end to end", () => {
           },
         });
         // THEN the CI role's session assumed the destination role and the instance exists
-        expect({ code: ci.code, tail: ci.output.split("\n").slice(-10) }).toMatchObject({ code: 0 });
+        expectSucceeded(ci);
         const assumed = ws.double.calls.filter((c) => c.action === "AssumeRole" && c.status === 200).map((c) => c.caller);
         expect(new Set(assumed)).toEqual(new Set(["arn:aws:sts::111111111111:assumed-role/cdktf-assume-role-ec2-destination-ci/GitHubActions"]));
         expect(ws.double.ec2.instances()).toHaveLength(1);
@@ -113,7 +113,7 @@ describe("role principals, end to end", () => {
         ws.writeConfig(configWith(false));
         const diff = await ws.run("diff", ["destination-iam"], AS_DEPLOYER);
         // THEN the lookup finds the provider, and the plan only drops the resource that created it
-        expect({ code: diff.code, tail: diff.output.split("\n").slice(-10) }).toMatchObject({ code: 0 });
+        expectSucceeded(diff);
         expect(folded(diff.output)).toMatch(/data\.aws_iam_openid_connect_provider\.ci-oidc-provider \([\w/-]+\): Read complete/);
         expect(folded(diff.output)).toMatch(/# aws_iam_openid_connect_provider\.ci-oidc-provider \([\w/-]+\) will be destroyed/);
         expect(folded(diff.output)).toMatch(/Plan: 0 to add, 0 to change, 1 to destroy/);
