@@ -29,10 +29,11 @@ runScript(async () => {
     const mirror = providersFromMirror();
     if (mirror && !args.skipProviderLock) log("Providers come from a filesystem mirror: cdktf runs with --skip-provider-lock.");
     const interactive = !args.autoApprove && (args.command === "deploy" || args.command === "destroy");
-    const outcomes = await runWorkflow(args.command, selections, cdktfRunner({ projectRoot: PROJECT_ROOT, interactive }), {
+    const outcomes = await runWorkflow(args.command, selections, cdktfRunner({ projectRoot: PROJECT_ROOT, interactive, mirror }), {
       ...args,
       skipProviderLock: args.skipProviderLock || mirror,
-      cdktfCalls: availableParallelism(),
+      // Calls at once init at once: safe with the mirror's links, not with the registry's shared plugin cache.
+      cdktfCalls: mirror ? availableParallelism() : 1,
       state: stateReader(config.backend, OUTDIR),
       planErrors: planErrorsReader(OUTDIR),
       sleep: (ms) => new Promise((done) => setTimeout(done, ms)),

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { CreateTagsCommand, DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -91,6 +91,12 @@ describe("the example config, end to end: real workflow, cdktf CLI, Terraform an
       expect(result.output).not.toMatch(/Installing hashicorp\/aws|providers lock/);
       expect(result.output).toContain("- Reusing previous version of hashicorp/aws from the dependency lock file");
       expect(actions(since()).filter((a) => /RunInstances|TerminateInstances|Create/.test(a))).toEqual([]);
+      // Each stack links the mirror itself: no shared plugin cache for the parallel cdktf calls to race on.
+      for (const stack of ["destination-iam", "destination-ec2"]) {
+        const provider = join(ws.dir, "cdktf.out", "stacks", stack, ".terraform/providers/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64");
+        expect(realpathSync(provider)).not.toContain("plugin-cache");
+        expect(readlinkSync(provider)).not.toContain("plugin-cache");
+      }
     },
     E2E_TIMEOUT_MS,
   );

@@ -16,6 +16,14 @@ export interface CdktfRunnerOptions {
   readonly color?: boolean;
   /** Where labelled output goes. @default process.stdout */
   readonly write?: (text: string) => void;
+  /**
+   * Providers come from a filesystem mirror (see providersFromMirror):
+   * Terraform then links each stack to the mirror, and cdktf's default
+   * plugin cache (`~/.terraform.d/plugin-cache`, which Terraform rewrites on
+   * init and does not guard against concurrent use) is turned off, so
+   * parallel calls cannot race on it. @default false
+   */
+  readonly mirror?: boolean;
 }
 
 /**
@@ -100,7 +108,11 @@ export function cdktfRunner(options: CdktfRunnerOptions): CdktfRunner {
           reject(new WorkflowError(`The cdktf CLI is not installed (${bin} is missing): run npm ci in ${options.projectRoot}.`));
           return;
         }
-        const env = { ...process.env, CHECKPOINT_DISABLE: "1", ...(options.interactive ? {} : { CI: "1" }) };
+        const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", ...(options.interactive ? {} : { CI: "1" }) };
+        if (options.mirror) {
+          env.CDKTF_DISABLE_PLUGIN_CACHE_ENV = "1";
+          delete env.TF_PLUGIN_CACHE_DIR;
+        }
         // Colour only where cdktf owns the terminal: labelled output is read line by line, and logs carry no escape codes.
         const child = spawn(bin, options.interactive && color ? args : [...args, "--no-color"], {
           env,
