@@ -8,7 +8,8 @@ const providerRoot = {
 };
 
 /**
- * Layers run one way: lib <- constructs <- stacks <- app <- operations and proof <- scripts.
+ * Layers run one way: lib <- constructs <- stacks <- app <- terraform (the CLI's
+ * plumbing) and policy (the rules) <- operations and proof <- scripts.
  * The AWS double is a test double: it imports nothing of the product, and
  * nothing in the product imports it.
  */
@@ -17,6 +18,8 @@ const layers = [
   { files: ["constructs/**/*.ts"], forbidden: ["**/stacks/**", "**/app", "**/main", "**/tools/**", "**/scripts/**"] },
   { files: ["stacks/**/*.ts"], forbidden: ["**/app", "**/main", "**/tools/**", "**/scripts/**"] },
   { files: ["app.ts", "main.ts"], forbidden: ["**/tools/**", "**/scripts/**"] },
+  { files: ["tools/terraform/**/*.ts"], forbidden: ["**/policy/**", "**/operations/**", "**/proof/**", "**/aws-double/**", "**/scripts/**"] },
+  { files: ["tools/policy/**/*.ts"], forbidden: ["**/operations/**", "**/proof/**", "**/aws-double/**", "**/scripts/**"] },
   { files: ["tools/operations/**/*.ts"], forbidden: ["**/proof/**", "**/aws-double/**", "**/scripts/**"] },
   { files: ["tools/proof/**/*.ts"], forbidden: ["**/operations/**", "**/scripts/**"] },
   {
@@ -46,7 +49,8 @@ export default tseslint.config(
           patterns: [
             {
               group: forbidden,
-              message: "Layers run one way: lib <- constructs <- stacks <- app <- operations and proof <- scripts (see README, Project layout).",
+              message:
+                "Layers run one way: lib <- constructs <- stacks <- app <- terraform and policy <- operations and proof <- scripts (see README, Project layout).",
             },
           ],
         },

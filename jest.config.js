@@ -11,6 +11,7 @@ module.exports = {
   // much of their time waiting on the provider (instance state, retries), so a third worker fills idle cores:
   // npm test took 238 s with 2 workers and 215 s with 3 on a 2-core machine.
   maxWorkers: 3,
+  testSequencer: "<rootDir>/jest.sequencer.js",
   projects: [
     {
       ...common,

@@ -1,5 +1,5 @@
 import type { AppConfig } from "../lib/config";
-import { evaluate, exposedSecrets, STATIC_RULES, type StaticRule } from "../tools/proof/rules";
+import { evaluate, exposedSecrets, STATIC_RULES, type StaticRule } from "../tools/policy";
 import { config, destinations, synthApp } from "./support/fixtures";
 
 type Json = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installProviders, pool, TerraformUnavailableError } from "../tools/proof/terraform";
+import { installProviders, pool, ProvidersUnavailableError } from "../tools/proof/terraform";
 import { withEnv } from "../tools/proof/env";
 
 describe("installProviders", () => {
@@ -12,8 +12,10 @@ describe("installProviders", () => {
     );
     // WHEN / THEN
     const error = await attempt;
-    expect(error).toBeInstanceOf(TerraformUnavailableError);
-    expect((error as Error).message).toMatch(/terraform is not on PATH[\s\S]*terraform >= 1.7.0 on PATH[\s\S]*use-provider-mirror.sh/);
+    expect(error).toBeInstanceOf(ProvidersUnavailableError);
+    expect((error as Error).message).toMatch(
+      /terraform is not on PATH[^\n]*\nProvide it one of two ways:[\s\S]*online:[\s\S]*offline:[\s\S]*TF_PROVIDER_MIRROR/,
+    );
   });
 });
 

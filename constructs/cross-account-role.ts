@@ -59,7 +59,7 @@ export class CrossAccountRole extends Construct {
       }),
     );
     if (settings.trustedPrincipalArns.length === 0) {
-      // Read by the static rules (tools/proof/rules): the exception is recorded where it applies, with its reason.
+      // Read by the static rules (tools/policy): the exception is recorded where it applies, with its reason.
       this.role.addOverride("//.exceptions", [
         {
           rule: "CKV_AWS_61",

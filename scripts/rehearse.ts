@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { loadConfig } from "../lib/config";
 import { proveConfig } from "../tools/proof/proof";
-import { TerraformUnavailableError } from "../tools/proof/terraform";
+import { ProvidersUnavailableError } from "../tools/proof/terraform";
 import { runScript } from "./entry";
 
 /**
@@ -28,4 +28,4 @@ async function main(): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-runScript(main, [TerraformUnavailableError]);
+runScript(main, [ProvidersUnavailableError]);

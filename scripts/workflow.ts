@@ -1,51 +1,140 @@
-import { availableParallelism } from "node:os";
-import { resolve } from "node:path";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { synthesizeApp, synthSummary } from "../app";
 import { loadConfig } from "../lib/config";
 import { resolveTargets, selectStacks } from "../lib/targets";
-import { cdktfRunner, providersFromMirror } from "../tools/operations/cdktf";
+import { askOnTerminal } from "../tools/operations/approval";
+import { parseWorkflowArgs } from "../tools/operations/args";
+import { expectedIdentities, identityProblems } from "../tools/operations/identity";
 import { acquireWorkflowLock } from "../tools/operations/lock";
+import { reportMarkdown, reportRows, reportTable } from "../tools/operations/report";
+import { stackUnits, type StackUnit } from "../tools/operations/stack-graph";
 import { stateCheckWarnings, stateReader } from "../tools/operations/state";
-import { planErrorsReader } from "../tools/operations/terraform";
-import { parseWorkflowArgs, runWorkflow } from "../tools/operations/workflow";
+import { CHANGING_COMMANDS, countLine, DEFAULT_RETRY, exitCode, runWorkflow, WorkflowError, type SavedPlans } from "../tools/operations/workflow";
+import { gatePlan, STATIC_RULES } from "../tools/policy";
+import { needsInit, recordInit } from "../tools/terraform/init";
+import { checkProviders, findProviders, ProvidersUnavailableError } from "../tools/terraform/providers";
+import { interruptedBy, passInterruptsToTerraform, runTerraform } from "../tools/terraform/run";
 import { runScript } from "./entry";
 
 const OUTDIR = "cdktf.out";
-const PROJECT_ROOT = resolve(__dirname, "..");
+const PLANS = "plans";
 
-/** `npm run <deploy|diff|destroy|output> -- [patterns] [flags]`: see tools/operations/workflow.ts. */
+/** `npm run <command> -- [patterns] [flags]`: see tools/operations/workflow.ts. */
 runScript(async () => {
   const started = Date.now();
   const args = parseWorkflowArgs(process.argv.slice(2));
+  // Without a terminal nothing can be asked: say so before anything runs.
+  if (CHANGING_COMMANDS.includes(args.command) && !args.autoApprove && !process.stdin.isTTY)
+    throw new WorkflowError(
+      `npm run ${args.command} asks for approval of each stack's plan on a terminal, and there is none here. In CI, add --auto-approve (npm run ${args.command} -- --auto-approve); nothing was run.`,
+    );
+  const out = (line: string) => (args.json ? console.error(line) : console.log(line));
+  const err = (line: string) => console.error(line);
   const config = loadConfig();
   const selections = selectStacks(resolveTargets(config), args.patterns);
-  const log = (line: string) => console.log(line);
-  const release = acquireWorkflowLock(`${OUTDIR}.lock`, args.command, log);
+  const providers = findProviders();
+  await checkProviders(providers);
+  const release = acquireWorkflowLock(`${OUTDIR}.lock`, args.command, out);
   try {
     const synth = synthesizeApp(config, OUTDIR);
-    synthSummary(synth, OUTDIR).forEach(log);
+    synthSummary(synth, OUTDIR).forEach(out);
+    out(`Terraform providers: ${providers.description}`);
+    const env = {
+      ...providers.env,
+      // -no-color for the commands whose output is shown; `state pull` and `output` take no such flag.
+      TF_CLI_ARGS_init: "-no-color",
+      TF_CLI_ARGS_plan: "-no-color",
+      TF_CLI_ARGS_apply: "-no-color",
+      TF_CLI_ARGS_show: "-no-color",
+    };
+    const units = stackUnits(OUTDIR, selections);
+    if (args.command !== "output") {
+      const active = args.command === "deploy" ? selections.filter((s) => !s.target.retired) : selections;
+      const problems = await identityProblems(expectedIdentities(active));
+      if (problems.length > 0)
+        throw new WorkflowError(`The credentials are not right; nothing was run:\n${problems.map((p) => `- ${p}`).join("\n")}`);
+    }
     if (args.command === "deploy" || args.command === "destroy")
-      (await stateCheckWarnings(config.backend, synth.stacks, config.source.profile)).forEach((warning) => log(`Warning: ${warning}`));
-    const mirror = providersFromMirror();
-    if (mirror && !args.skipProviderLock) log("Providers come from a filesystem mirror: cdktf runs with --skip-provider-lock.");
-    const interactive = !args.autoApprove && (args.command === "deploy" || args.command === "destroy");
-    const outcomes = await runWorkflow(args.command, selections, cdktfRunner({ projectRoot: PROJECT_ROOT, interactive, mirror }), {
-      ...args,
-      skipProviderLock: args.skipProviderLock || mirror,
-      // Calls at once init at once: safe with the mirror's links, not with the registry's shared plugin cache.
-      cdktfCalls: mirror ? availableParallelism() : 1,
-      state: stateReader(config.backend, OUTDIR),
-      planErrors: planErrorsReader(OUTDIR),
-      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
-      log,
+      (await stateCheckWarnings(config.backend, synth.stacks, config.source.profile)).forEach((warning) => out(`Warning: ${warning}`));
+
+    const planFile = (stack: string) => resolve(PLANS, `${stack}.tfplan`);
+    const index = join(PLANS, "plans.json");
+    let savedPlans: SavedPlans | undefined;
+    if (args.command === "apply") {
+      if (!existsSync(index)) throw new WorkflowError(`No saved plans (${index} is missing): run npm run plan first, review it, then apply.`);
+      savedPlans = JSON.parse(readFileSync(index, "utf8")) as SavedPlans;
+    }
+    if (args.command === "plan") rmSync(PLANS, { recursive: true, force: true });
+    mkdirSync(PLANS, { recursive: true });
+
+    const unitDir = new Map(units.map((u) => [u.name, u.dir]));
+    const initIfNeeded = async (dir: string) => {
+      if (!needsInit(dir, env)) return;
+      const run = await runTerraform(["init", "-input=false"], { cwd: dir, env });
+      if (run.code === 0) recordInit(dir, env);
+    };
+    const state = stateReader(config.backend, async (stack, tfArgs) => {
+      const dir = unitDir.get(stack) ?? resolve(OUTDIR, "stacks", stack);
+      await initIfNeeded(dir);
+      return runTerraform(tfArgs, { cwd: dir, env });
     });
-    const count = (status: string) => outcomes.filter((o) => o.status === status).length;
-    const failed = count("failed") + count("refused");
-    log(
-      `${args.command}: ${count("done")} done, ${count("failed")} failed, ${count("refused")} refused, ${count("skipped")} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+
+    let interrupted = false;
+    passInterruptsToTerraform((signal) => {
+      interrupted = true;
+      err(`${signal}: Terraform stops at a safe point and releases its state lock; no further stack starts.`);
+    });
+    const outcomes = await runWorkflow(
+      args.command,
+      units,
+      {
+        terraform: (unit: StackUnit, tfArgs, stream) =>
+          runTerraform(tfArgs, {
+            cwd: unit.dir,
+            env,
+            onLine: stream ? (line, from) => line.trim() !== "" && (from === "stderr" ? err : out)(`${unit.name}  ${line}`) : undefined,
+          }),
+        needsInit: (unit) => needsInit(unit.dir, env),
+        initialized: (unit) => recordInit(unit.dir, env),
+        state,
+        gate: async (unit, plan) => {
+          const result = await gatePlan(STATIC_RULES, plan, unit.synthesized);
+          const rule = (id: string) => STATIC_RULES.find((r) => r.id === id);
+          return {
+            blocking: result.blocking.map((f) => `${f.rule} (${rule(f.rule)?.title}): ${f.address} ${f.message}. ${f.explanation}`),
+            warnings: result.warnings.map((f) => `${f.rule} (${rule(f.rule)?.title}): ${f.address} ${f.message}`),
+          };
+        },
+        approve: askOnTerminal,
+        planFile,
+        workPlanFile: (unit) => join(unit.dir, ".terraform", `${args.command}.tfplan`),
+        savedPlans,
+        removePlan: (file) => rmSync(file, { force: true }),
+        sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+        log: out,
+        error: err,
+        interrupted: () => interrupted,
+      },
+      { autoApprove: args.autoApprove, concurrency: args.concurrency, retry: { ...DEFAULT_RETRY, maxTotalDelayMs: args.assumeRoleWaitMs } },
     );
-    return failed > 0 ? 1 : 0;
+
+    if (args.command === "plan")
+      writeFileSync(
+        index,
+        JSON.stringify({ stacks: Object.fromEntries(outcomes.map((o) => [o.stack, { status: o.status, changes: o.changes }])) }, null, 2),
+      );
+    if (args.command === "plan" || args.command === "diff") {
+      const rows = reportRows(units, outcomes);
+      const markdown = reportMarkdown(args.command, rows);
+      writeFileSync(join(PLANS, `${args.command === "plan" ? "plan" : "drift"}.md`), markdown);
+      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+      if (args.json) console.log(JSON.stringify({ command: args.command, exitCode: exitCode(args.command, outcomes), stacks: rows }, null, 2));
+      else out(`\n${reportTable(rows)}\n`);
+    }
+    out(countLine(args.command, outcomes, (Date.now() - started) / 1000));
+    return interruptedBy() ? 130 : exitCode(args.command, outcomes);
   } finally {
     release();
   }
-});
+}, [ProvidersUnavailableError]);

@@ -50,16 +50,32 @@ describe("end to end, what must not work does not", () => {
   );
 
   it(
-    "a destination profile in the wrong account: the postcondition stops the plan and nothing is created anywhere",
+    "a destination profile in the wrong account: the credentials check stops the deploy in about a second, before any Terraform runs",
     async () => {
       const ws = await Workspace.open("e2e/wrong-account", example, {
         profiles: [TUTORIAL_PROFILES[0], { profile: "destination", accountId: "333333333333" }],
       });
       try {
+        const started = Date.now();
         const result = await ws.run("deploy", ["--auto-approve"]);
         expect(result.code).toBe(1);
-        expect(folded(result.output)).toContain("The destination credentials belong to account 333333333333");
-        expect(result.output).toContain("destination-ec2: skipped: destination-iam did not deploy");
+        expect(result.output).toContain("The credentials are not right; nothing was run:");
+        expect(folded(result.output)).toContain(
+          'profile "destination" (destination destination) signs in as arn:aws:iam::333333333333:user/destination-admin in account 333333333333, but the config expects account 222222222222',
+        );
+        expect(result.output).not.toMatch(/: deploy started/);
+        // The synth and Node's start-up dominate; no provider was started.
+        expect(Date.now() - started).toBeLessThan(15_000);
+
+        // WHEN the config names a profile the machine does not have
+        ws.writeConfig({ ...example, destinations: [{ name: "destination", accountId: "222222222222", profile: "nobody" }] });
+        const missing = await ws.run("deploy", ["--auto-approve"]);
+        // THEN one message names it and says what to do
+        expect(missing.code).toBe(1);
+        expect(folded(missing.output)).toMatch(
+          /profile "nobody" \(destination destination\) has no credentials: .* Add it to ~\/\.aws\/config and ~\/\.aws\/credentials/,
+        );
+        expect(missing.output.match(/has no credentials/g)).toHaveLength(1);
         expect(Object.values(ws.double.inventory().iam).flat()).toEqual([]);
         expect(ws.double.calls.filter((c) => /^(Create|Put|Attach|Run)/.test(c.action))).toEqual([]);
       } finally {
@@ -76,7 +92,7 @@ describe("end to end, runs converge", () => {
     async () => {
       const ws = await Workspace.open("e2e/interrupted", example, { profiles: [...TUTORIAL_PROFILES] });
       try {
-        // GIVEN a deploy killed (with cdktf and Terraform) as soon as the IAM stack is deployed
+        // GIVEN a deploy killed (with Terraform) as soon as the IAM stack is deployed
         const killed = await ws.run("deploy", ["--auto-approve"], {
           onLine: (line, kill) => line.startsWith("destination-iam: deployed") && kill(),
         });

@@ -34,7 +34,7 @@ describe("three destinations with their own regions and a trust that requires th
     async () => {
       const result = await ws.run("deploy", ["--auto-approve", "--concurrency", "3"]);
       expectSucceeded(result);
-      expect(result.output).toContain("deploy: 6 done, 0 failed, 0 refused, 0 skipped");
+      expect(result.output).toContain("deploy: 6 deployed, 0 unchanged, 0 deferred, 0 failed, 0 refused, 0 skipped");
       // Parallel: every IAM stack starts before any destination's chain has finished.
       const lines = result.output.split("\n");
       const firstEc2Done = lines.findIndex((l) => /-ec2: deployed in/.test(l));

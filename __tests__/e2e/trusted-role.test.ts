@@ -53,7 +53,7 @@ describe("role principals, end to end", () => {
       try {
         // WHEN the IAM stack looks up an OIDC provider the account does not have
         const missing = await ws.run("deploy", ["destination-iam", "--auto-approve"], AS_DEPLOYER);
-        // THEN the plan stops before anything is created, and Terraform's reason is shown although cdktf drops it
+        // THEN the plan stops before anything is created, with Terraform's reason
         expect(missing.code).toBe(1);
         expect(missing.output).toContain(
           "destination-iam  Error: finding IAM OIDC Provider by url (https://token.actions.githubusercontent.com): not found",
@@ -112,10 +112,10 @@ describe("role principals, end to end", () => {
         // WHEN the config goes back to looking the provider up
         ws.writeConfig(configWith(false));
         const diff = await ws.run("diff", ["destination-iam"], AS_DEPLOYER);
-        // THEN the lookup finds the provider, and the plan only drops the resource that created it
-        expectSucceeded(diff);
-        expect(folded(diff.output)).toMatch(/data\.aws_iam_openid_connect_provider\.ci-oidc-provider \([\w/-]+\): Read complete/);
-        expect(folded(diff.output)).toMatch(/# aws_iam_openid_connect_provider\.ci-oidc-provider \([\w/-]+\) will be destroyed/);
+        // THEN the lookup finds the provider, and the plan only drops the resource that created it (drift: exit 2)
+        expect(diff.code).toBe(2);
+        expect(folded(diff.output)).toMatch(/data\.aws_iam_openid_connect_provider\.ci-oidc-provider: Read complete/);
+        expect(folded(diff.output)).toMatch(/# aws_iam_openid_connect_provider\.ci-oidc-provider will be destroyed/);
         expect(folded(diff.output)).toMatch(/Plan: 0 to add, 0 to change, 1 to destroy/);
         // AND nothing else was denied or failed in the whole run
         expect(unexpectedCalls(ws.double.calls)).toEqual([

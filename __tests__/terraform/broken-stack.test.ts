@@ -23,7 +23,7 @@ describe("the Terraform checks catch what they claim to", () => {
       // WHEN
       const attempt = withEnv({ TF_CLI_CONFIG_FILE: cliConfig }, () => installProviders(work, { aws: { source: "aws", version: "5.100.0" } }));
       // THEN
-      await expect(attempt).rejects.toThrow(/terraform init could not install[\s\S]*hashicorp\/aws[\s\S]*use-provider-mirror.sh/);
+      await expect(attempt).rejects.toThrow(/terraform init could not install[\s\S]*hashicorp\/aws[\s\S]*TF_PROVIDER_MIRROR/);
     },
     TERRAFORM_TIMEOUT_MS,
   );

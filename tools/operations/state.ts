@@ -1,29 +1,30 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { BackendConfig } from "../../lib/config";
-import { orphanedStateWarning, parseState } from "../../lib/state";
-import { runTerraform } from "./terraform";
-import type { StateReader } from "./workflow";
+import { orphanedStateWarning, parseState, type StackState } from "../../lib/state";
+import type { TerraformRun } from "../terraform/run";
+
+/** Reads a stack's state; `undefined` when the stack was never deployed or holds nothing. */
+export type StateReader = (stack: string) => Promise<StackState | undefined>;
+
+/** Runs Terraform in a stack folder, initializing it first when it needs that. */
+export type StackTerraform = (stack: string, args: readonly string[]) => Promise<TerraformRun>;
 
 /**
- * Reads stacks' state where the backend keeps it: the local file directly,
- * S3 through `terraform state pull` in the stack's folder (initialized first
- * if needed).
+ * Reads stacks' state where the backend keeps it: the local file directly
+ * (no Terraform at all), S3 through `terraform state pull` in the stack's
+ * folder, which starts no provider.
  */
-export function stateReader(backend: BackendConfig, outdir: string, projectRoot = process.cwd()): StateReader {
+export function stateReader(backend: BackendConfig, terraform: StackTerraform, projectRoot = process.cwd()): StateReader {
   if (backend.type === "local") {
     return async (stack) => {
       const file = resolve(projectRoot, backend.directory, `${stack}.tfstate`);
       return existsSync(file) ? parseState(readFileSync(file, "utf8")) : undefined;
     };
   }
-  return async (stack) => {
-    const dir = resolve(projectRoot, outdir, "stacks", stack);
-    if (!existsSync(join(dir, ".terraform"))) await runTerraform(["init", "-input=false", "-no-color"], dir);
-    return parseState((await runTerraform(["state", "pull"], dir)).stdout);
-  };
+  return async (stack) => parseState((await terraform(stack, ["state", "pull"])).stdout);
 }
 
 type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;

@@ -1,52 +1,29 @@
 import type { StackState } from "../../lib/state";
-import type { StackSelection } from "../../lib/targets";
+import type { TerraformRun } from "../terraform/run";
+import { declaredResources, type Json, type StackUnit } from "./stack-graph";
+import { changeLines, countsLine, NO_CHANGES, summarizePlan, type PlanChanges, type PlanJson } from "./plan-summary";
 
 export type { StackState };
 
 /**
- * The deploy workflow: runs the real cdktf CLI over the selected stacks in
- * dependency order, destinations in parallel (`--concurrency`), spread over
- * one cdktf call per core. Deploy: each destination's IAM stack and then its
- * EC2 stack in the same call (cdktf orders them), EC2 stacks retried on
- * their own while a new role cannot be assumed yet. Destroy: the EC2 stack,
- * then its IAM stack, in the same call. cdktf's own dependency checks cannot see that a
- * stack's dependency was deployed by an earlier run, so the workflow checks
- * state itself and passes `--ignore-missing-stack-dependencies` only for a
- * stack that goes alone and whose dependency it has checked.
+ * The deploy policy, on Terraform itself: the stacks run as a graph (a
+ * stack starts the moment the stacks it depends on are done, at most
+ * `concurrency` Terraform processes at once), every change goes through a
+ * saved plan (`plan -out -detailed-exitcode`), the policy gate and an
+ * approval, and `apply` applies that plan file and nothing else.
  */
 
-export type WorkflowCommand = "deploy" | "diff" | "destroy" | "output";
-export const WORKFLOW_COMMANDS: readonly WorkflowCommand[] = ["deploy", "diff", "destroy", "output"];
+export type WorkflowCommand = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output";
+export const WORKFLOW_COMMANDS: readonly WorkflowCommand[] = ["deploy", "plan", "apply", "diff", "destroy", "output"];
+/** Commands that change infrastructure, and so ask for approval. */
+export const CHANGING_COMMANDS: readonly WorkflowCommand[] = ["deploy", "apply", "destroy"];
 
-/** What one stack of a cdktf call printed, and when it finished (seconds after the call started). */
-export interface StackRun {
-  readonly output: string;
-  readonly seconds: number;
+export class WorkflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkflowError";
+  }
 }
-
-export interface CdktfResult {
-  readonly code: number;
-  readonly output: string;
-  /** Each stack's own part of the output. */
-  readonly stacks: ReadonlyMap<string, StackRun>;
-}
-
-/**
- * Runs `cdktf <args>` over `stacks` (the stacks the arguments name);
- * `onStart` hears when each one starts, `onComplete` when Terraform says one
- * finished (before the call ends, when it holds several stacks).
- */
-export interface CdktfRunner {
-  run(
-    stacks: readonly string[],
-    args: readonly string[],
-    onStart?: (stack: string) => void,
-    onComplete?: (stack: string) => void,
-  ): Promise<CdktfResult>;
-}
-
-/** Reads a stack's state; `undefined` when the stack was never deployed. */
-export type StateReader = (stack: string) => Promise<StackState | undefined>;
 
 /** Bounded exponential backoff for the AssumeRole race right after the role is created. */
 export interface RetryPolicy {
@@ -59,106 +36,79 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 5_000, maxDelayMs: 30_000, maxTotalDelayMs: 120_000 };
+
 /**
- * Stacks run at once (cdktf's `--parallelism`, shared among the calls)
- * unless `--concurrency` says otherwise. Stacks spend much of a deploy
- * waiting on AWS (instance state, retries), so more than the cores pays.
- * Bounded for memory (a few hundred MB per Terraform and provider) and API
- * rate limits.
+ * Terraform processes at once unless `--concurrency` says otherwise. Each
+ * costs about 4 CPU-seconds to start the provider, but a deploy spends much
+ * of its time waiting on AWS (instance state, retries), so more than the
+ * cores pays. Bounded for memory (a few hundred MB per Terraform and
+ * provider) and API rate limits.
  */
 export const DEFAULT_CONCURRENCY = 10;
 
-export interface WorkflowArgs {
-  readonly command: WorkflowCommand;
-  readonly patterns: readonly string[];
-  /** Pass --auto-approve to cdktf deploy/destroy (CI). @default false: cdktf asks, one stack at a time */
-  readonly autoApprove: boolean;
-  /** Stacks at once, shared among the cdktf calls (`--parallelism` is accepted as another name). @default DEFAULT_CONCURRENCY */
-  readonly concurrency: number;
-  /** Skip `terraform providers lock` (asked for; also implied by a provider mirror). */
-  readonly skipProviderLock: boolean;
-  /** Other cdktf flags, passed through as given. */
-  readonly cdktfFlags: readonly string[];
-  /** How long to wait for a new role to become assumable. @default DEFAULT_RETRY */
-  readonly retry: RetryPolicy;
+/**
+ * How a stack fared:
+ * - `done`: applied (deploy, apply), destroyed, or its outputs read;
+ * - `unchanged`: its plan changed nothing (nothing applied), or there was nothing to destroy;
+ * - `planned`: plan and diff found changes (a saved plan waits for `apply`);
+ * - `deferred`: an EC2 stack whose role is not in place yet: planned once its IAM stack is applied;
+ * - `failed`: Terraform failed; `refused`: the workflow would not run it (gate, stale plan, a missing dependency);
+ * - `skipped`: not run, because of another stack or the config.
+ */
+export type StackStatus = "done" | "unchanged" | "planned" | "deferred" | "failed" | "refused" | "skipped";
+export const STATUSES: readonly StackStatus[] = ["done", "unchanged", "planned", "deferred", "failed", "refused", "skipped"];
+
+export interface StackOutcome {
+  readonly stack: string;
+  readonly status: StackStatus;
+  /** Why it failed, was refused, skipped or deferred: a line, or a few with what to do. */
+  readonly detail?: string;
+  /** What its plan changes (or, deferred, what it will create). */
+  readonly changes?: PlanChanges;
+  readonly seconds: number;
 }
 
-export interface WorkflowOptions extends Omit<WorkflowArgs, "command" | "patterns"> {
-  /**
-   * cdktf calls that deploy or destroy at once, each with its share of the
-   * destinations: cdktf initializes the stacks of a call one after another
-   * before it runs any, so one call holding ten destinations kept one core
-   * busy with that for 10-20 s while the other waited. One call per core
-   * spreads that work; more cost more than they save (each cdktf process
-   * takes about 1.4 CPU seconds): ten destinations on 2 cores deployed, and
-   * deployed again, in 70 s and 69 s with one call, 67 s and 60 s with two,
-   * 66 s and 62 s with three, 78 s and 72 s with ten. Usually the number of cores.
-   */
-  readonly cdktfCalls: number;
-  readonly state: StateReader;
-  /**
-   * Terraform's error for a stack whose deploy or destroy failed without
-   * cdktf showing one (see planErrorsReader). @default - none: the failure is reported as cdktf left it
-   */
-  readonly planErrors?: (stack: string, destroy: boolean) => Promise<string>;
+/** What `plan` leaves for `apply`: per stack, what was planned and where its plan is. */
+export interface SavedPlans {
+  readonly stacks: Readonly<Record<string, { readonly status: StackStatus; readonly changes?: PlanChanges }>>;
+}
+
+/** The policy gate's verdict on one plan, as the workflow uses it. */
+export interface GateVerdict {
+  /** `<rule>: <address> <message> (<explanation>)` per failure of a blocking rule. */
+  readonly blocking: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Everything the workflow does outside itself: Terraform, state, the gate, approval, the clock and the terminal. */
+export interface WorkflowDeps {
+  /** Runs Terraform in the stack's folder; `stream` shows its lines labelled with the stack. */
+  readonly terraform: (unit: StackUnit, args: readonly string[], stream: boolean) => Promise<TerraformRun>;
+  /** Whether the stack folder needs `terraform init`; `initialized` records one. */
+  readonly needsInit: (unit: StackUnit) => boolean;
+  readonly initialized: (unit: StackUnit) => void;
+  /** A stack's state; `undefined` when it was never deployed or holds nothing. */
+  readonly state: (stack: string) => Promise<StackState | undefined>;
+  readonly gate: (unit: StackUnit, plan: Json) => Promise<GateVerdict>;
+  /** Asks whether to apply; only called without auto-approve. */
+  readonly approve: (stack: string, summary: readonly string[]) => Promise<boolean>;
+  /** Where `plan` saves a stack's plan for review, and `apply` reads it. */
+  readonly planFile: (stack: string) => string;
+  /** Where deploy and destroy keep the plan they apply at once: never a reviewed plan's file. */
+  readonly workPlanFile: (unit: StackUnit) => string;
+  readonly savedPlans?: SavedPlans;
+  readonly removePlan: (file: string) => void;
   readonly sleep: (ms: number) => Promise<void>;
   readonly log: (line: string) => void;
+  readonly error: (line: string) => void;
+  /** True once the user interrupted: start nothing more. */
+  readonly interrupted: () => boolean;
 }
 
-export class WorkflowError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WorkflowError";
-  }
-}
-
-export const USAGE = [
-  "usage: npm run <deploy|diff|destroy|output> -- [destination-or-stack-glob ...] [--auto-approve] [--concurrency N] [--assume-role-wait SECONDS] [cdktf flags]",
-  "  A destination name selects both of its stacks; <destination>-iam or <destination>-ec2 selects one.",
-  "  --concurrency N (or cdktf's own --parallelism N): stacks at once. Other cdktf flags (--skip-provider-lock, --terraform-parallelism N, --var k=v...) are passed to cdktf.",
-].join("\n");
-
-/** cdktf flags that take a value as the next argument. */
-const CDKTF_VALUE_FLAGS = new Set(["--terraform-parallelism", "--var", "--var-file", "--outputs-file"]);
-/** Flags the workflow sets itself: from a user they would break its order or its output folder. */
-const MANAGED_FLAGS = new Set(["--skip-synth", "--ignore-missing-stack-dependencies", "-a", "--app", "-o", "--output"]);
-
-/**
- * Splits the arguments after `npm run <command> --`: patterns, the
- * workflow's own flags, and cdktf flags to pass through.
- * @throws WorkflowError with the usage when the command or a flag is wrong
- */
-export function parseWorkflowArgs(argv: readonly string[]): WorkflowArgs {
-  const [command, ...rest] = argv;
-  if (!WORKFLOW_COMMANDS.includes(command as WorkflowCommand)) throw new WorkflowError(USAGE);
-  const patterns: string[] = [];
-  const cdktfFlags: string[] = [];
-  let autoApprove = false;
-  let skipProviderLock = false;
-  let concurrency = DEFAULT_CONCURRENCY;
-  let retry = DEFAULT_RETRY;
-  const whole = (flag: string, value: string | undefined, min: number) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new WorkflowError(`${flag} takes a whole number of at least ${min}; got ${value ?? "nothing"}.\n${USAGE}`);
-    return n;
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const [flag, inline] = arg.split(/=(.*)/s, 2);
-    if (!arg.startsWith("-")) patterns.push(arg);
-    else if (MANAGED_FLAGS.has(flag)) throw new WorkflowError(`${flag} is set by the workflow itself.\n${USAGE}`);
-    else if (flag === "--auto-approve") autoApprove = true;
-    else if (flag === "--skip-provider-lock") skipProviderLock = true;
-    else if (flag === "--concurrency" || flag === "--parallelism") concurrency = whole(flag, inline ?? rest[++i], 1);
-    else if (flag === "--assume-role-wait") retry = { ...DEFAULT_RETRY, maxTotalDelayMs: whole(flag, inline ?? rest[++i], 0) * 1000 };
-    else if (CDKTF_VALUE_FLAGS.has(flag) && inline === undefined) {
-      const value = rest[++i];
-      if (value === undefined) throw new WorkflowError(`${flag} takes a value.\n${USAGE}`);
-      cdktfFlags.push(arg, value);
-    } else cdktfFlags.push(arg);
-  }
-  return { command: command as WorkflowCommand, patterns, autoApprove, concurrency, skipProviderLock, cdktfFlags, retry };
+export interface WorkflowOptions {
+  readonly autoApprove: boolean;
+  readonly concurrency: number;
+  readonly retry: RetryPolicy;
 }
 
 /**
@@ -177,320 +127,356 @@ export function isAssumeRoleNotReady(output: string): boolean {
   return ASSUME_ROLE_NOT_READY.some((pattern) => pattern.test(folded));
 }
 
-/** How one stack fared. */
-export interface StackOutcome {
-  readonly stack: string;
-  readonly command: WorkflowCommand;
-  readonly status: "done" | "failed" | "skipped" | "refused";
-  /** Why it failed, was skipped or refused: one line, or a few with what to do. */
-  readonly detail?: string;
-  readonly seconds: number;
+/** Terraform's refusal to apply a plan whose state moved since it was made. */
+const STALE_PLAN = /Saved plan is stale/i;
+
+const PAST: Record<WorkflowCommand, string> = {
+  deploy: "deployed",
+  plan: "planned",
+  apply: "applied",
+  diff: "planned",
+  destroy: "destroyed",
+  output: "read",
+};
+
+/** A FIFO of slots for Terraform processes. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.free = Math.max(1, size);
+  }
+  async take(): Promise<() => void> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((wake) => this.waiting.push(wake));
+    return () => {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    };
+  }
 }
 
-const PAST: Record<WorkflowCommand, string> = { deploy: "deployed", destroy: "destroyed", diff: "diffed", output: "read" };
-
-/** Destinations' stack lists dealt round-robin into at most `calls` cdktf calls, a destination's stacks always together. */
-export function spread(destinations: readonly (readonly string[])[], calls: number): string[][] {
-  return Array.from({ length: Math.max(1, calls) }, (_, k) => destinations.filter((_, i) => i % Math.max(1, calls) === k).flat()).filter(
-    (call) => call.length > 0,
-  );
-}
-
-/** Runs tasks with at most `concurrency` at a time. */
-async function inPool(tasks: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tasks.length)) }, worker));
-}
-
-/** A Terraform diagnostic in a stack's own output, boxed or not. */
-const TERRAFORM_ERROR = /^(?:│\s*)?Error: /m;
-/** What Terraform prints when a plan it has shown fails: cdktf sometimes drops the error that follows. */
-const TERRAFORM_PLAN_PROBLEM = /^Terraform planned the following actions, but then encountered a problem:/m;
-/** What `terraform apply` and `terraform destroy` print when they finish, changes or not. */
-export const TERRAFORM_COMPLETE = /^(?:Apply|Destroy) complete! Resources:/m;
-
-/**
- * How one stack of a cdktf call fared. The exit code covers the whole call:
- * when it fails, a stack whose Terraform run completed is done, one that
- * printed a Terraform error failed, and any other never ran. cdktf
- * initializes every stack of a call first, so init lines alone do not mean
- * it ran: it stops the stacks that need a failed one after their init.
- */
-export function stackVerdict(result: CdktfResult, stack: string): "done" | "failed" | "not run" {
-  if (result.code === 0) return "done";
-  if (result.stacks.size === 1) return "failed";
-  const own = result.stacks.get(stack)?.output ?? "";
-  if (TERRAFORM_ERROR.test(own) || TERRAFORM_PLAN_PROBLEM.test(own)) return "failed";
-  return TERRAFORM_COMPLETE.test(own) ? "done" : "not run";
-}
-
-interface CallOutcome {
-  readonly verdict: "done" | "failed" | "not run";
-  readonly output: string;
-  readonly detail: string;
+/** A one-at-a-time lock, so approval prompts never interleave. */
+class Turn {
+  private last: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.last.then(fn, fn);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
 }
 
 /**
- * Runs `command` over the selected stacks and reports each one. Never
- * throws for a stack that fails: the other destinations go on, and the
- * outcomes say what happened.
+ * Runs `command` over the stacks and reports each one. Never throws for a
+ * stack that fails: the other destinations go on, and the outcomes say what
+ * happened.
  */
 export async function runWorkflow(
   command: WorkflowCommand,
-  selections: readonly StackSelection[],
-  runner: CdktfRunner,
+  units: readonly StackUnit[],
+  deps: WorkflowDeps,
   options: WorkflowOptions,
 ): Promise<StackOutcome[]> {
+  const byName = new Map(units.map((u) => [u.name, u]));
+  const slots = new Slots(options.concurrency);
+  const prompts = new Turn();
+  const startedAt = new Map<string, number>();
   const outcomes: StackOutcome[] = [];
-  // cdktf asks for approval on the terminal: one stack per call, or the prompts would interleave.
-  const interactive = !options.autoApprove && (command === "deploy" || command === "destroy");
-  const approve = options.autoApprove ? ["--auto-approve"] : [];
-  const lock = options.skipProviderLock ? ["--skip-provider-lock"] : [];
-  // Never more calls than stacks allowed at once: --concurrency 1 means one stack at a time.
-  const calls = Math.max(1, Math.min(options.cdktfCalls, options.concurrency));
-  const flags = (...own: string[]) => {
-    if (command === "output") return [...own, ...options.cdktfFlags];
-    if (command === "diff") return [...own, ...lock, ...options.cdktfFlags];
-    return [...own, ...lock, ...approve, "--parallelism", String(Math.ceil(options.concurrency / calls)), ...options.cdktfFlags];
-  };
+  const memo = new Map<string, Promise<StackOutcome>>();
 
-  const firstStarted = new Map<string, number>();
-  const started = (stack: string) => {
-    if (firstStarted.has(stack)) return;
-    firstStarted.set(stack, Date.now());
-    options.log(`${stack}: ${command} started`);
-  };
-  const elapsed = (stack: string) => {
-    const since = firstStarted.get(stack);
+  const seconds = (stack: string) => {
+    const since = startedAt.get(stack);
     return since === undefined ? 0 : (Date.now() - since) / 1000;
   };
-  // A stack of a multi-stack call is said done when Terraform finishes it, not when the whole call ends.
-  const completed = new Map<string, number>();
-  const complete = (stack: string) => {
-    if (completed.has(stack)) return;
-    completed.set(stack, elapsed(stack));
-    options.log(`${stack}: ${PAST[command]} in ${elapsed(stack).toFixed(1)} s`);
+  const finish = (unit: StackUnit, status: StackStatus, extra: { detail?: string; changes?: PlanChanges } = {}): StackOutcome => {
+    const outcome: StackOutcome = { stack: unit.name, status, ...extra, seconds: seconds(unit.name) };
+    outcomes.push(outcome);
+    const why = extra.detail ? `: ${extra.detail}` : "";
+    const took = `in ${outcome.seconds.toFixed(1)} s`;
+    if (status === "failed" || status === "refused") deps.error(`${unit.name}: ${status}${why}`);
+    else if (status === "done") deps.log(`${unit.name}: ${PAST[command]} ${took}`);
+    else if (status === "unchanged") deps.log(`${unit.name}: ${extra.detail ?? "no changes"}${startedAt.has(unit.name) ? ` (${took})` : ""}`);
+    else if (status === "planned") deps.log(`${unit.name}: ${countsLine(extra.changes ?? NO_CHANGES)} (${took})`);
+    else deps.log(`${unit.name}: ${status}${why}`);
+    return outcome;
   };
-  const report = (outcome: Omit<StackOutcome, "command" | "seconds">) => {
-    const said = outcome.status === "done" ? completed.get(outcome.stack) : undefined;
-    const full = { ...outcome, command, seconds: said ?? elapsed(outcome.stack) };
-    outcomes.push(full);
-    if (said !== undefined) return;
-    if (full.status === "done") options.log(`${full.stack}: ${PAST[command]} in ${full.seconds.toFixed(1)} s`);
-    else options.log(`${full.stack}: ${full.status}${full.detail ? `: ${full.detail}` : ""}`);
-  };
-  const skip = (stack: string, status: "skipped" | "refused", detail: string) => report({ stack, status, detail });
-  const deployed = async (stack: string) => (await options.state(stack)) !== undefined;
-  const holds = async (stack: string) => (await options.state(stack))?.resources ?? 0;
 
-  /**
-   * Runs `groups` (lists of destinations' stacks, see `spread`) as cdktf
-   * calls at once; cdktf runs the stacks of a call in its own dependency
-   * order. While cdktf asks for approval, one stack per call, in order;
-   * `waitsFor` names the stack each one needs to succeed first then.
-   */
-  const call = async (
-    groups: readonly (readonly string[])[],
-    args: (stacks: readonly string[]) => string[],
-    waitsFor: ReadonlyMap<string, string> = new Map(),
-  ): Promise<Map<string, CallOutcome>> => {
-    const results = new Map<string, CallOutcome>();
-    const runGroup = async (group: readonly string[]) => {
-      const groupArgs = args(group);
-      const result = await runner.run(group, groupArgs, started, complete);
-      for (const stack of group) {
-        const verdict = stackVerdict(result, stack);
-        let output = result.stacks.get(stack)?.output ?? result.output;
-        let why = `the lines labelled ${stack} above say why`;
-        if (verdict === "failed" && !TERRAFORM_ERROR.test(output) && options.planErrors && (command === "deploy" || command === "destroy")) {
-          const errors = await options.planErrors(stack, command === "destroy");
-          if (errors) {
-            for (const line of errors.split("\n")) if (line.trim()) options.log(`${stack}  ${line}`);
-            output = `${output}\n${errors}`;
-            why = `cdktf did not show Terraform's error; terraform plan in the stack's folder did, labelled ${stack} above`;
-          }
-        }
-        const detail =
-          verdict === "not run"
-            ? `cdktf exited ${result.code} before running it (its output above says why)`
-            : `cdktf ${groupArgs.join(" ")} exited ${result.code} (${why})`;
-        results.set(stack, { verdict, output, detail });
+  /** Runs Terraform for a stack in a slot; the stack is said started when its first process really starts. */
+  const tf = async (unit: StackUnit, args: readonly string[], stream = true): Promise<TerraformRun> => {
+    const release = await slots.take();
+    try {
+      if (deps.interrupted()) return { code: 130, stdout: "", stderr: "interrupted" };
+      if (!startedAt.has(unit.name)) {
+        startedAt.set(unit.name, Date.now());
+        deps.log(`${unit.name}: ${command} started`);
       }
-    };
-    if (!interactive) {
-      await Promise.all(groups.filter((group) => group.length > 0).map(runGroup));
-      return results;
+      return await deps.terraform(unit, args, stream);
+    } finally {
+      release();
     }
-    for (const stack of groups.flat()) {
-      const needed = waitsFor.get(stack);
-      if (needed !== undefined && results.get(needed)?.verdict !== "done")
-        results.set(stack, { verdict: "not run", output: "", detail: `${needed} did not succeed` });
-      else await runGroup([stack]);
-    }
-    return results;
   };
-  const settle = (stack: string, outcome: CallOutcome | undefined) =>
-    outcome?.verdict === "done" ? report({ stack, status: "done" }) : report({ stack, status: "failed", detail: outcome?.detail });
+
+  const init = async (unit: StackUnit): Promise<string | undefined> => {
+    if (!deps.needsInit(unit)) return undefined;
+    const run = await tf(unit, ["init", "-input=false"]);
+    if (run.code !== 0) return `terraform init exited ${run.code} (the lines labelled ${unit.name} above say why)`;
+    deps.initialized(unit);
+    return undefined;
+  };
+
+  const summaryOf = async (unit: StackUnit, file: string): Promise<{ plan: Json; changes: PlanChanges } | string> => {
+    const shown = await tf(unit, ["show", "-json", file], false);
+    if (shown.code !== 0) return `terraform show -json exited ${shown.code}: ${shown.stderr.trim()}`;
+    const plan = JSON.parse(shown.stdout) as Json;
+    return { plan, changes: summarizePlan(plan as PlanJson) };
+  };
+
+  const review = (unit: StackUnit, changes: PlanChanges, verb: string) => [
+    `${unit.name}: ${verb} ${countsLine(changes)} in account ${unit.target.destination.accountId} (${unit.target.destination.region})`,
+    ...changeLines(changes).map((line) => `${unit.name}    ${line}`),
+  ];
+
+  /** The gate, then approval, then `apply <plan file>`: the end of every change. */
+  const applyPlan = async (unit: StackUnit, file: string, destroy: boolean, known?: PlanChanges): Promise<StackOutcome> => {
+    const summary = await summaryOf(unit, file);
+    if (typeof summary === "string") return finish(unit, "failed", { detail: summary });
+    const changes = known ?? summary.changes;
+    if (!destroy) {
+      const verdict = await deps.gate(unit, summary.plan);
+      verdict.warnings.forEach((w) => deps.log(`${unit.name}: policy warning: ${w}`));
+      if (verdict.blocking.length > 0) {
+        verdict.blocking.forEach((b) => deps.error(`${unit.name}: policy: ${b}`));
+        return finish(unit, "refused", {
+          detail: `the policy gate stopped the apply (${verdict.blocking.length} blocking finding(s) above); nothing was changed`,
+          changes,
+        });
+      }
+    }
+    const lines = review(unit, changes, destroy ? "destroy" : "apply");
+    if (!options.autoApprove) {
+      const yes = await prompts.run(() => deps.approve(unit.name, lines));
+      if (!yes) return finish(unit, "skipped", { detail: "not approved; nothing was changed", changes });
+    } else lines.forEach((line) => deps.log(line));
+    const applied = await tf(unit, ["apply", "-input=false", file]);
+    deps.removePlan(file);
+    if (applied.code === 0) return finish(unit, "done", { changes });
+    if (STALE_PLAN.test(applied.stdout + applied.stderr))
+      return finish(unit, "refused", { detail: "its state changed since the plan was made: plan again (npm run plan), review, apply", changes });
+    return finish(unit, "failed", { detail: `terraform apply exited ${applied.code} (the lines labelled ${unit.name} above say why)`, changes });
+  };
 
   /**
-   * Deploys EC2 stacks whose IAM stack is deployed, retrying those whose new
-   * role cannot be assumed yet with bounded backoff. `notReady` already
-   * failed that way once (in the call with their IAM stacks).
+   * `plan` with a bounded retry while a new role cannot be assumed (EC2
+   * stacks right after their IAM stack). Exit 0: no changes; 2: changes.
    */
-  const deployEc2 = async (fresh: readonly string[], notReady: readonly string[]) => {
-    let pending = [...fresh];
-    let waiting = [...notReady];
-    let attempts = waiting.length > 0 ? 1 : 0;
+  const planStack = async (
+    unit: StackUnit,
+    args: readonly string[],
+  ): Promise<TerraformRun & { readonly attempts: number; readonly waited: number }> => {
     let waited = 0;
     let delay = options.retry.initialDelayMs;
-    while (pending.length + waiting.length > 0) {
-      if (waiting.length > 0 && waited + delay > options.retry.maxTotalDelayMs) {
-        const detail = `the role still cannot be assumed after ${attempts} attempts over ${waited / 1000} s; check the trust policy, the external ID and the source principal`;
-        waiting.forEach((stack) => report({ stack, status: "failed", detail }));
-        waiting = [];
-      } else if (waiting.length > 0) {
-        for (const stack of waiting)
-          options.log(`${stack}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempts + 1} in ${delay / 1000} s`);
-        await options.sleep(delay);
-        waited += delay;
-        delay = Math.min(delay * 2, options.retry.maxDelayMs);
-        pending = [...pending, ...waiting];
-        waiting = [];
+    for (let attempt = 1; ; attempt++) {
+      const run = await tf(unit, ["plan", "-input=false", "-detailed-exitcode", ...args]);
+      const retry = run.code === 1 && unit.kind === "ec2" && isAssumeRoleNotReady(run.stdout + run.stderr);
+      if (!retry || waited + delay > options.retry.maxTotalDelayMs || deps.interrupted()) return { ...run, attempts: attempt, waited };
+      deps.log(`${unit.name}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempt + 1} in ${delay / 1000} s`);
+      await deps.sleep(delay);
+      waited += delay;
+      delay = Math.min(delay * 2, options.retry.maxDelayMs);
+    }
+  };
+
+  const planFailure = (unit: StackUnit, run: TerraformRun & { attempts: number; waited: number }) =>
+    unit.kind === "ec2" && isAssumeRoleNotReady(run.stdout + run.stderr)
+      ? `the role still cannot be assumed after ${run.attempts} attempts over ${run.waited / 1000} s; check the trust policy, the external ID and the source principal`
+      : `terraform plan exited ${run.code} (the lines labelled ${unit.name} above say why)`;
+
+  /** Plan, gate, approve, apply: deploy's path for one stack, and apply's for a deferred one. */
+  const change = async (unit: StackUnit, destroy: boolean): Promise<StackOutcome> => {
+    const failedInit = await init(unit);
+    if (failedInit) return finish(unit, "failed", { detail: failedInit });
+    const file = deps.workPlanFile(unit);
+    const run = await planStack(unit, [`-out=${file}`, ...(destroy ? ["-destroy"] : [])]);
+    if (run.code === 0) {
+      deps.removePlan(file);
+      return finish(unit, "unchanged", { detail: destroy ? "nothing to destroy" : "no changes" });
+    }
+    if (run.code !== 2) return finish(unit, "failed", { detail: planFailure(unit, run) });
+    return applyPlan(unit, file, destroy);
+  };
+
+  /** The IAM stack of an EC2 stack, and whether it is selected in this run. */
+  const iamOf = (unit: StackUnit) => unit.target.iamStackName;
+  const ec2Of = (unit: StackUnit) => unit.target.ec2StackName;
+  const selected = (stack: string) => byName.has(stack);
+  const deployed = async (stack: string) => (await deps.state(stack)) !== undefined;
+  const holds = async (stack: string) => (await deps.state(stack))?.resources ?? 0;
+  const settled = (o: StackOutcome) => o.status === "done" || o.status === "unchanged";
+  /** Deferred: what it will create is read from the synthesized stack when it holds nothing yet. */
+  const deferred = async (unit: StackUnit, why: string) =>
+    finish(unit, "deferred", {
+      detail: why,
+      ...((await deployed(unit.name)) ? {} : { changes: { ...NO_CHANGES, add: declaredResources(unit.synthesized) } }),
+    });
+
+  const deploy = async (unit: StackUnit): Promise<StackOutcome> => {
+    if (unit.target.retired)
+      return finish(unit, "skipped", {
+        detail: `${unit.target.name} is retired: not deployed (npm run destroy -- ${unit.target.name} takes it down)`,
+      });
+    if (unit.kind === "ec2") {
+      const iam = iamOf(unit);
+      if (selected(iam)) {
+        if (!settled(await outcome(iam))) return finish(unit, "skipped", { detail: `${iam} did not deploy` });
+      } else if (!(await deployed(iam)))
+        return finish(unit, "refused", {
+          detail: `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${unit.target.name}`,
+        });
+    }
+    return change(unit, false);
+  };
+
+  /**
+   * plan and diff: plan every stack. An EC2 stack whose role is not in place
+   * yet is deferred: for `plan`, also one whose IAM stack has changes, since
+   * its plan may change once they are applied; `diff` plans it whenever the
+   * role exists, so that its own drift is never hidden behind its IAM stack's.
+   */
+  const plan = async (unit: StackUnit): Promise<StackOutcome> => {
+    const save = command === "plan";
+    if (unit.kind === "ec2") {
+      const iam = iamOf(unit);
+      const upstream = selected(iam) ? await outcome(iam) : undefined;
+      if (upstream && upstream.status !== "planned" && !settled(upstream)) return finish(unit, "skipped", { detail: `${iam} could not be planned` });
+      if (!(await deployed(iam))) return deferred(unit, `${iam} is not deployed yet, so there is no role to plan with; planned once it is applied`);
+      if (save && upstream?.status === "planned")
+        return deferred(unit, `${iam} has changes to apply first; planned once it is applied (npm run apply)`);
+    }
+    const failedInit = await init(unit);
+    if (failedInit) return finish(unit, "failed", { detail: failedInit });
+    const file = deps.planFile(unit.name);
+    const run = await planStack(unit, save ? [`-out=${file}`] : ["-lock=false"]);
+    if (run.code === 0) {
+      if (save) deps.removePlan(file);
+      return finish(unit, "unchanged");
+    }
+    if (run.code !== 2) return finish(unit, "failed", { detail: planFailure(unit, run) });
+    if (!save) return finish(unit, "planned", { changes: planChangesFromText(run.stdout) });
+    const summary = await summaryOf(unit, file);
+    if (typeof summary === "string") return finish(unit, "failed", { detail: summary });
+    const verdict = await deps.gate(unit, summary.plan);
+    verdict.warnings.forEach((w) => deps.log(`${unit.name}: policy warning: ${w}`));
+    verdict.blocking.forEach((b) => deps.error(`${unit.name}: policy: ${b} (apply will refuse this plan)`));
+    review(unit, summary.changes, "plan:").forEach((line) => deps.log(line));
+    return finish(unit, "planned", { changes: summary.changes });
+  };
+
+  /** apply: exactly the saved plans; deferred stacks are planned once their IAM stack is applied. */
+  const apply = async (unit: StackUnit): Promise<StackOutcome> => {
+    const saved = deps.savedPlans?.stacks[unit.name];
+    if (!saved) return finish(unit, "refused", { detail: `no saved plan: run npm run plan -- ${unit.name} first` });
+    if (saved.status === "unchanged") return finish(unit, "unchanged", { detail: "its plan had no changes" });
+    if (saved.status === "deferred") {
+      const iam = iamOf(unit);
+      if (selected(iam) && !settled(await outcome(iam))) return finish(unit, "skipped", { detail: `${iam} was not applied` });
+      if (!(await deployed(iam))) return finish(unit, "refused", { detail: `${iam} is not deployed: apply its plan first` });
+      return change(unit, false);
+    }
+    if (saved.status !== "planned") return finish(unit, "refused", { detail: `its plan ${saved.status}: run npm run plan -- ${unit.name} again` });
+    const failedInit = await init(unit);
+    if (failedInit) return finish(unit, "failed", { detail: failedInit });
+    return applyPlan(unit, deps.planFile(unit.name), false, saved.changes);
+  };
+
+  /** destroy: the EC2 stack first (it needs the role), then its IAM stack. */
+  const destroy = async (unit: StackUnit): Promise<StackOutcome> => {
+    if (unit.kind === "iam") {
+      const ec2 = ec2Of(unit);
+      if (selected(ec2)) {
+        if (!settled(await outcome(ec2))) return finish(unit, "skipped", { detail: `${ec2} was not destroyed, and it needs the role` });
+      } else {
+        const left = await holds(ec2);
+        if (left > 0)
+          return finish(unit, "refused", {
+            detail: `${ec2} still holds ${left} resource(s) and needs the role to manage them. Destroy it first: npm run destroy -- ${ec2} (or npm run destroy -- ${unit.target.name} for both)`,
+          });
       }
-      if (pending.length === 0) return;
-      attempts += 1;
-      const results = await call(
-        spread(
-          pending.map((stack) => [stack]),
-          calls,
-        ),
-        (group) => flags("deploy", ...group, "--skip-synth", "--ignore-missing-stack-dependencies"),
-      );
-      waiting = pending.filter((stack) => results.get(stack)?.verdict === "failed" && isAssumeRoleNotReady(results.get(stack)?.output ?? ""));
-      pending.filter((stack) => !waiting.includes(stack)).forEach((stack) => settle(stack, results.get(stack)));
-      pending = [];
     }
+    if ((await holds(unit.name)) === 0) return finish(unit, "unchanged", { detail: "not deployed: nothing to destroy" });
+    return change(unit, true);
   };
 
-  const deploy = async () => {
-    for (const s of selections.filter((s) => s.target.retired)) {
-      for (const [stack, selected] of [
-        [s.target.iamStackName, s.iam],
-        [s.target.ec2StackName, s.ec2],
-      ] as const)
-        if (selected) skip(stack, "skipped", `${s.target.name} is retired: not deployed (npm run destroy -- ${s.target.name} takes it down)`);
-    }
-    const active = selections.filter((s) => !s.target.retired);
-    // A destination's two stacks go in one call: cdktf starts the EC2 stack as soon as the IAM stack is done.
-    // Without --ignore-missing-stack-dependencies: with it, cdktf would plan the EC2 stack before the role exists.
-    // Alone (one stack per call), an EC2 stack needs it.
-    const together = spread(
-      active.filter((s) => s.iam).map((s) => [s.target.iamStackName, ...(s.ec2 ? [s.target.ec2StackName] : [])]),
-      calls,
-    );
-    const waitsFor = new Map(active.filter((s) => s.iam && s.ec2).map((s) => [s.target.ec2StackName, s.target.iamStackName]));
-    const results = await call(
-      together,
-      (group) =>
-        flags(
-          "deploy",
-          ...group,
-          "--skip-synth",
-          ...(group.length === 1 && group[0].endsWith("-ec2") ? ["--ignore-missing-stack-dependencies"] : []),
-        ),
-      waitsFor,
-    );
-    const fresh: string[] = [];
-    const notReady: string[] = [];
-    for (const s of active) {
-      const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
-      if (s.iam) settle(iam, results.get(iam));
-      if (!s.ec2) continue;
-      const outcome = results.get(ec2);
-      if (!s.iam) {
-        if (await deployed(iam)) fresh.push(ec2);
-        else skip(ec2, "refused", `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${name}`);
-      } else if (results.get(iam)?.verdict !== "done") skip(ec2, "skipped", `${iam} did not deploy`);
-      else if (outcome?.verdict === "failed" && isAssumeRoleNotReady(outcome.output)) notReady.push(ec2);
-      // cdktf stopped the call before this stack's turn: it goes on its own.
-      else if (outcome?.verdict === "not run") fresh.push(ec2);
-      else settle(ec2, outcome);
-    }
-    await deployEc2(fresh, notReady);
+  const output = async (unit: StackUnit): Promise<StackOutcome> => {
+    if (!(await deployed(unit.name))) return finish(unit, "skipped", { detail: "not deployed" });
+    const failedInit = await init(unit);
+    if (failedInit) return finish(unit, "failed", { detail: failedInit });
+    const run = await tf(unit, ["output", "-json"], false);
+    if (run.code !== 0) return finish(unit, "failed", { detail: `terraform output exited ${run.code}: ${run.stderr.trim()}` });
+    for (const [name, { value }] of Object.entries(JSON.parse(run.stdout || "{}") as Record<string, { value: unknown }>))
+      deps.log(`${unit.name}  ${name} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    return finish(unit, "done");
   };
 
-  const destroy = async () => {
-    // An IAM stack goes in the same call as its EC2 stack: cdktf destroys the EC2 stack first, and not the IAM stack if that fails.
-    const pairs = selections.filter((s) => s.ec2);
-    const groups = spread(
-      pairs.map((s) => (s.iam ? [s.target.ec2StackName, s.target.iamStackName] : [s.target.ec2StackName])),
-      calls,
-    );
-    const stacks = groups.flat();
-    const waitsFor = new Map(pairs.map((s) => [s.target.iamStackName, s.target.ec2StackName]));
-    const results = await call(
-      groups,
-      // Alone (one call per stack), an IAM stack needs the flag; never with other stacks: cdktf's destroy then
-      // restarts stacks that are still running (cdktf-project.js, `next` under ignoreMissingStackDependencies).
-      (group) =>
-        flags(
-          "destroy",
-          ...group,
-          "--skip-synth",
-          ...(group.length === 1 && group[0].endsWith("-iam") ? ["--ignore-missing-stack-dependencies"] : []),
-        ),
-      waitsFor,
-    );
-    for (const stack of stacks) {
-      const outcome = results.get(stack);
-      const needed = waitsFor.get(stack);
-      if (outcome?.verdict === "not run" && needed !== undefined && results.get(needed)?.verdict !== "done")
-        skip(stack, "skipped", `${needed} was not destroyed, and it needs the role`);
-      else settle(stack, outcome);
-    }
-    // IAM stacks selected without their EC2 stack: each alone, once the EC2 stack's state is known to be empty.
-    for (const s of selections.filter((s) => s.iam && !s.ec2)) {
-      const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
-      const left = await holds(ec2);
-      if (left > 0) {
-        skip(
-          iam,
-          "refused",
-          `${ec2} still holds ${left} resource(s) and needs the role to manage them. Destroy it first: npm run destroy -- ${ec2} (or npm run destroy -- ${name} for both)`,
-        );
-        continue;
-      }
-      const alone = await call([[iam]], () => flags("destroy", iam, "--skip-synth", "--ignore-missing-stack-dependencies"));
-      settle(iam, alone.get(iam));
-    }
+  const tasks: Record<WorkflowCommand, (unit: StackUnit) => Promise<StackOutcome>> = {
+    deploy,
+    plan,
+    diff: plan,
+    apply,
+    destroy,
+    output,
   };
+  /** Each stack's outcome, run once: a stack that needs another's awaits it, so the stacks run as a graph. */
+  function outcome(stack: string): Promise<StackOutcome> {
+    let running = memo.get(stack);
+    if (!running) {
+      const unit = byName.get(stack);
+      if (!unit) throw new Error(`${stack} is not selected`);
+      running = deps.interrupted() ? Promise.resolve(finish(unit, "skipped", { detail: "interrupted" })) : tasks[command](unit);
+      memo.set(stack, running);
+    }
+    return running;
+  }
 
-  /** diff and output: cdktf takes one stack per call; each call in the pool. */
-  const eachStack = (s: StackSelection) => async () => {
-    const { iamStackName: iam, ec2StackName: ec2, name } = s.target;
-    const one = async (stack: string) => settle(stack, (await call([[stack]], () => flags(command, stack, "--skip-synth"))).get(stack));
-    if (command === "diff") {
-      if (s.iam) await one(iam);
-      if (!s.ec2) return;
-      if (await deployed(iam)) await one(ec2);
-      else skip(ec2, "skipped", `not planned: ${iam} is not deployed yet, so there is no role to plan with (npm run deploy -- ${name} deploys both)`);
-      return;
-    }
-    for (const [stack, selected] of [
-      [iam, s.iam],
-      [ec2, s.ec2],
-    ] as const) {
-      if (!selected) continue;
-      if (await deployed(stack)) await one(stack);
-      else skip(stack, "skipped", "not deployed");
-    }
+  await Promise.all(units.map((u) => outcome(u.name)));
+  // In the order the stacks were selected, whatever order they finished in.
+  return units.map((u) => outcomes.find((o) => o.stack === u.name) as StackOutcome);
+}
+
+/**
+ * diff plans without a plan file (so no `show -json`, which would start the
+ * provider once more): the addresses come from the headings Terraform
+ * prints above each planned resource.
+ */
+export function planChangesFromText(stdout: string): PlanChanges {
+  const addresses = (verb: string) => [...stdout.matchAll(new RegExp(`^\\s*# (\\S+) (?:${verb})`, "gm"))].map((m) => m[1]);
+  const replace = addresses("must be replaced|will be replaced");
+  return {
+    add: [...addresses("will be created"), ...replace],
+    change: addresses("will be updated in-place"),
+    destroy: [...addresses("will be destroyed"), ...replace],
+    replace,
   };
+}
 
-  if (command === "deploy") await deploy();
-  else if (command === "destroy") await destroy();
-  else await inPool(selections.map(eachStack), options.concurrency);
-  return outcomes;
+/** The closing line: how many stacks ended each way. */
+export function countLine(command: WorkflowCommand, outcomes: readonly StackOutcome[], seconds: number): string {
+  const count = (status: StackStatus) => outcomes.filter((o) => o.status === status).length;
+  const planning = command === "plan" || command === "diff";
+  const parts = [
+    planning ? `${count("planned")} with changes` : `${count("done")} ${PAST[command]}`,
+    `${count("unchanged")} unchanged`,
+    `${count("deferred")} deferred`,
+    `${count("failed")} failed`,
+    `${count("refused")} refused`,
+    `${count("skipped")} skipped`,
+  ];
+  return `${command}: ${parts.join(", ")} in ${seconds.toFixed(1)} s`;
+}
+
+/** The exit code, as `terraform plan -detailed-exitcode` gives it: 1 on any failure; for plan and diff, 2 when anything would change. */
+export function exitCode(command: WorkflowCommand, outcomes: readonly StackOutcome[]): number {
+  if (outcomes.some((o) => o.status === "failed" || o.status === "refused")) return 1;
+  if ((command === "plan" || command === "diff") && outcomes.some((o) => o.status === "planned" || o.status === "deferred")) return 2;
+  return 0;
 }

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AwsDouble, type AwsDoubleOptions } from "../aws-double/server";
-import { TerraformUnavailableError } from "./terraform";
+import { checkProviders, providerSource } from "../terraform/providers";
 
 /**
  * The end-to-end layer's workspace: a folder with its own config, state and
@@ -15,10 +15,13 @@ import { TerraformUnavailableError } from "./terraform";
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 type Json = Record<string, unknown>;
-export type Script = "deploy" | "diff" | "destroy" | "output" | "verify";
+export type Script = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output" | "list" | "verify";
 
 const ENTRY_POINTS: Record<Script, string[]> = {
   deploy: ["scripts/workflow.ts", "deploy"],
+  plan: ["scripts/workflow.ts", "plan"],
+  apply: ["scripts/workflow.ts", "apply"],
+  list: ["scripts/list.ts"],
   diff: ["scripts/workflow.ts", "diff"],
   destroy: ["scripts/workflow.ts", "destroy"],
   output: ["scripts/workflow.ts", "output"],
@@ -27,7 +30,9 @@ const ENTRY_POINTS: Record<Script, string[]> = {
 
 export interface RunResult {
   readonly code: number;
+  /** stdout and stderr as they interleaved. */
   readonly output: string;
+  readonly stdout: string;
 }
 
 export interface RunOptions {
@@ -49,8 +54,9 @@ export class Workspace {
    * Node finds its packages) with `config` and a double serving `double`.
    */
   static async open(name: string, config: Json, double: AwsDoubleOptions): Promise<Workspace> {
-    // Without Terraform every run would fail deep inside cdktf: say what is missing once, here.
-    if (spawnSync("terraform", ["version"], { stdio: "ignore" }).status !== 0) throw new TerraformUnavailableError("terraform is not on PATH.");
+    // Without Terraform or its provider every run would fail deep inside a plan: say what is missing once, here.
+    const providers = providerSource();
+    await checkProviders(providers);
     const dir = resolve(PROJECT_ROOT, ".terraform-work", name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "aws"), { recursive: true });
@@ -64,7 +70,13 @@ export class Workspace {
       context: {},
     };
     writeFileSync(join(dir, "cdktf.json"), JSON.stringify(cdktfJson, null, 2));
-    const env = { ...started.writeProfiles(join(dir, "aws")), ASSUME_ROLE_CONFIG: join(dir, "config.json") };
+    const env = {
+      ...providers.env,
+      ...started.writeProfiles(join(dir, "aws")),
+      ASSUME_ROLE_CONFIG: join(dir, "config.json"),
+      // The SDK's notice that its releases after January 2027 need Node 22: the pinned version runs on 20 (README, Requirements).
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    };
     const workspace = new Workspace(dir, started, env);
     workspace.writeConfig(config);
     return workspace;
@@ -103,7 +115,9 @@ export class Workspace {
       // The whole group: the workflow, cdktf and Terraform, as a Ctrl-C or a lost CI runner would end them.
       const kill = () => child.pid !== undefined && process.kill(-child.pid, "SIGKILL");
       let output = "";
+      let stdout = "";
       let pending = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       const take = (chunk: Buffer) => {
         output += chunk.toString();
         const lines = (pending + chunk.toString()).split("\n");
@@ -112,7 +126,7 @@ export class Workspace {
       };
       child.stdout.on("data", take);
       child.stderr.on("data", take);
-      child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), output }));
+      child.on("close", (code, signal) => done({ code: code ?? (signal ? 128 : 1), output, stdout }));
     });
   }
 

@@ -1,31 +1,15 @@
-import { spawn } from "node:child_process";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { providerSource, ProvidersUnavailableError } from "../terraform/providers";
+import { runTerraform, type TerraformRun } from "../terraform/run";
+
+export { ProvidersUnavailableError };
 
 /** mock_provider and override_data in `terraform test` need 1.7. */
 export const MIN_TERRAFORM_VERSION = "1.7.0";
 export const LOCK_FILE = ".terraform.lock.hcl";
 
-export interface TerraformResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Raised once, with what is missing and how to provide it. */
-export class TerraformUnavailableError extends Error {
-  constructor(detail: string) {
-    super(
-      [
-        `The Terraform-backed checks cannot run: ${detail}`,
-        `They need terraform >= ${MIN_TERRAFORM_VERSION} on PATH and the hashicorp/aws provider the stacks require.`,
-        "Online, terraform init downloads the provider. Offline, point Terraform at a provider mirror:",
-        '  eval "$(scripts/use-provider-mirror.sh /path/to/mirror)"   # the folder that holds registry.terraform.io',
-      ].join("\n"),
-    );
-    this.name = "TerraformUnavailableError";
-  }
-}
+export type TerraformResult = TerraformRun;
 
 /**
  * Where providers are installed once and shared: every stack folder runs with
@@ -37,19 +21,11 @@ export interface ProviderInstall {
   readonly lockFile: string;
 }
 
-/** Runs terraform without a terminal; never throws on a non-zero exit. */
+/** Runs terraform without a terminal, with the providers this machine has (see providerSource); never throws on a non-zero exit. */
 export function terraform(args: readonly string[], options: { cwd: string; install?: ProviderInstall }): Promise<TerraformResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1", NO_COLOR: "1" };
+  const env: Record<string, string> = { ...providerSource().env };
   if (options.install) env.TF_DATA_DIR = options.install.dataDir;
-  return new Promise((resolve) => {
-    const child = spawn("terraform", args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", (error) => resolve({ code: 127, stdout, stderr: `${stderr}${error.message}` }));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  return runTerraform(args, { cwd: options.cwd, env });
 }
 
 function versionAtLeast(actual: string, minimum: string): boolean {
@@ -64,22 +40,22 @@ function versionAtLeast(actual: string, minimum: string): boolean {
 /**
  * Checks the Terraform CLI and installs the providers `requiredProviders`
  * names, once, into `workDir/providers`.
- * @throws TerraformUnavailableError saying what is missing
+ * @throws ProvidersUnavailableError saying what is missing
  */
 export async function installProviders(workDir: string, requiredProviders: Record<string, unknown>): Promise<ProviderInstall> {
   const dir = resolve(workDir, "providers");
   mkdirSync(dir, { recursive: true });
   const version = await terraform(["version", "-json"], { cwd: dir });
-  if (version.code !== 0) throw new TerraformUnavailableError(`terraform is not on PATH (${version.stderr.trim() || `exit ${version.code}`}).`);
+  if (version.code !== 0) throw new ProvidersUnavailableError(`terraform is not on PATH (${version.stderr.trim() || `exit ${version.code}`}).`);
   const found = (JSON.parse(version.stdout) as { terraform_version: string }).terraform_version;
   if (!versionAtLeast(found, MIN_TERRAFORM_VERSION))
-    throw new TerraformUnavailableError(`terraform ${found} is older than ${MIN_TERRAFORM_VERSION}.`);
+    throw new ProvidersUnavailableError(`terraform ${found} is older than ${MIN_TERRAFORM_VERSION}.`);
 
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: requiredProviders } }, null, 2));
   const install: ProviderInstall = { dataDir: join(dir, ".terraform"), lockFile: join(dir, LOCK_FILE) };
   const init = await terraform(["init", "-backend=false", "-input=false"], { cwd: dir, install });
   if (init.code !== 0) {
-    throw new TerraformUnavailableError(
+    throw new ProvidersUnavailableError(
       `terraform init could not install ${JSON.stringify(requiredProviders)}:\n${init.stderr.trim() || init.stdout.trim()}`,
     );
   }

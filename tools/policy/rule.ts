@@ -32,6 +32,13 @@ export interface StaticRule {
   readonly title: string;
   /** Why it matters, for the README's rule table and for whoever reads a failure. */
   readonly explanation: string;
+  /**
+   * What a failure does at the plan gate of `npm run deploy` and `apply`:
+   * `block` stops that stack's apply; `warn` prints the finding and goes on,
+   * for a deliberate, configurable choice (detailed monitoring, a public IP).
+   * @default "block"
+   */
+  readonly enforcement?: "block" | "warn";
   /** Resource (or `data.`-prefixed data source) types it inspects: without any, it does not apply. */
   readonly appliesTo: readonly string[];
   check(stack: Json): Promise<readonly { readonly address: string; readonly message: string }[]>;

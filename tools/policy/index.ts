@@ -50,3 +50,4 @@ export const STATIC_RULES: readonly StaticRule[] = [
   CKV_AWS_88,
   CKV_AWS_126,
 ];
+export { gatePlan, stackFromPlan, type GateResult, type PlanValues } from "./plan";
