@@ -1,5 +1,5 @@
 import { resolveTargets } from "../lib/targets";
-import { formatRows, stackRows } from "../tools/operations/stack-list";
+import { destinationEntries, formatRows, stackRows } from "../tools/operations/stack-list";
 import { config } from "./support/fixtures";
 
 describe("stackRows", () => {
@@ -33,6 +33,39 @@ describe("formatRows", () => {
       "STACK            ACCOUNT                      REGION     CREDENTIALS           ROLE",
       "destination-ec2  222222222222                 us-east-2  source as role        arn:aws:iam::222222222222:role/cross-account-ec2",
       "destination-iam  222222222222 + 111111111111  us-east-2  destination + source  arn:aws:iam::222222222222:role/cross-account-ec2",
+    ]);
+  });
+});
+
+describe("destinationEntries", () => {
+  it("gives each destination's name, account, region, stacks and profiles, for a CI matrix", () => {
+    const targets = resolveTargets(
+      config({
+        destinations: [
+          { name: "prod", accountId: "333333333333", region: "eu-west-1", profile: "prod-admin" },
+          { name: "dev", accountId: "222222222222" },
+        ],
+      }),
+    );
+    expect(destinationEntries(targets)).toEqual([
+      {
+        name: "prod",
+        account: "333333333333",
+        region: "eu-west-1",
+        stacks: { iam: "prod-iam", ec2: "prod-ec2" },
+        profiles: { source: "source", destination: "prod-admin" },
+        ciRoleArn: "",
+        retired: false,
+      },
+      {
+        name: "dev",
+        account: "222222222222",
+        region: "us-east-2",
+        stacks: { iam: "dev-iam", ec2: "dev-ec2" },
+        profiles: { source: "source", destination: "" },
+        ciRoleArn: "",
+        retired: false,
+      },
     ]);
   });
 });

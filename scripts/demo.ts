@@ -5,12 +5,13 @@ import { runScript } from "./entry";
 
 /**
  * `npm run demo`: the whole path without an AWS account. Starts the AWS
- * double, deploys the example config with the real workflow, cdktf CLI,
- * Terraform and provider, shows the assumed identity and the instance, plans
- * again, destroys, and ends with one summary line. Exit 0 only if all held.
+ * double, plans the example config with the real workflow, Terraform and
+ * provider (the EC2 stack deferred behind its IAM stack), applies exactly
+ * that plan, shows the assumed identity and the instance, checks for drift,
+ * destroys, and ends with one summary line. Exit 0 only if all held.
  */
 const PROGRESS =
-  /^([\w-]+: (deploy|destroy|diff|output) started|[\w-]+: (deployed|destroyed|diffed|read|failed|refused|skipped)|(deploy|destroy|diff|output): \d+ done|Synthesized|Providers come)/;
+  /^([\w-]+: \w+ started|[\w-]+: (deployed|applied|destroyed|read|failed|refused|skipped|deferred|no changes|not deployed|\d+ to add|apply \d+|destroy \d+|plan: \d+)|[\w-]+ {4}|(plan|apply|deploy|destroy|diff|output): \d+|Synthesized|Terraform providers|STACK|[\w-]+-(iam|ec2) {2}\d{12})/;
 
 runScript(async () => {
   const started = Date.now();
@@ -26,8 +27,11 @@ runScript(async () => {
     return result;
   };
   try {
-    const deploy = await step("Deploy both stacks", "deploy", ["--auto-approve"]);
-    checks.push(["deploy", deploy.code === 0]);
+    const plan = await step("Plan for review (the EC2 stack waits for the role its IAM stack creates)", "plan", []);
+    checks.push(["plan: IAM planned, EC2 deferred", plan.code === 2 && /destination-ec2: deferred/.test(plan.output)]);
+
+    const apply = await step("Apply exactly the reviewed plan, then the deferred EC2 stack", "apply", ["--auto-approve"]);
+    checks.push(["apply", apply.code === 0 && /apply: 2 applied/.test(apply.output)]);
 
     const verify = await step("Assume the role from the source account", "verify", ["destination"]);
     console.log(verify.output.replace(/^/gm, "   ").trimEnd());
@@ -46,10 +50,10 @@ runScript(async () => {
       !!instance && !instance.publicIp && instance.metadata.httpTokens === "required" && !!instance.rootVolume?.encrypted,
     ]);
 
-    const diff = await step("Plan again", "diff", []);
+    const diff = await step("Check for drift", "diff", []);
     const unchanged = (diff.output.match(/No changes\. Your infrastructure matches the configuration\./g) ?? []).length === 2;
-    console.log(`   ${unchanged ? "No changes in either stack." : "Changes planned: see above."}`);
-    checks.push(["plan again: no changes", diff.code === 0 && unchanged]);
+    console.log(`   ${unchanged ? "No drift in either stack." : "Drift found: see above."}`);
+    checks.push(["no drift", diff.code === 0 && unchanged]);
 
     const destroy = await step("Destroy", "destroy", ["--auto-approve"]);
     const left = Object.values(ws.double.inventory()).flatMap((byAccount) => Object.values(byAccount).flat());

@@ -60,12 +60,11 @@ runScript(async () => {
 
     const planFile = (stack: string) => resolve(PLANS, `${stack}.tfplan`);
     const index = join(PLANS, "plans.json");
-    let savedPlans: SavedPlans | undefined;
-    if (args.command === "apply") {
-      if (!existsSync(index)) throw new WorkflowError(`No saved plans (${index} is missing): run npm run plan first, review it, then apply.`);
-      savedPlans = JSON.parse(readFileSync(index, "utf8")) as SavedPlans;
-    }
-    if (args.command === "plan") rmSync(PLANS, { recursive: true, force: true });
+    if (args.command === "apply" && !existsSync(index))
+      throw new WorkflowError(`No saved plans (${index} is missing): run npm run plan first, review it, then apply.`);
+    // A plan replaces the saved plans of the stacks it plans, and keeps the others'.
+    const savedPlans: SavedPlans | undefined = existsSync(index) ? (JSON.parse(readFileSync(index, "utf8")) as SavedPlans) : undefined;
+    if (args.command === "plan") units.forEach((u) => rmSync(planFile(u.name), { force: true }));
     mkdirSync(PLANS, { recursive: true });
 
     const unitDir = new Map(units.map((u) => [u.name, u.dir]));

@@ -1,12 +1,13 @@
-import { readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateTagsCommand, DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import type { CallRecord } from "../../tools/aws-double/server";
 import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace } from "../../tools/proof/e2e";
+import { runTerraform } from "../../tools/terraform/run";
 import { E2E_TIMEOUT_MS, expectSucceeded, unexpectedCalls } from "./support";
 
-const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Record<string, unknown>;
+const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Json;
 const SESSION = "arn:aws:sts::222222222222:assumed-role/cdktf-assume-role-ec2/cdktf-assume-role";
 let ws: Workspace;
 let mark = 0;
@@ -17,42 +18,86 @@ const since = (): CallRecord[] => {
   return calls;
 };
 const actions = (calls: readonly CallRecord[]) => calls.map((c) => `${c.service}:${c.action}`);
+/** The calls that changed something. */
+const writes = (calls: readonly CallRecord[]) =>
+  calls.filter((c) => c.status === 200 && /^(Create|Put|Attach|Run|Modify|Delete|Terminate|Detach|Start|Stop)/.test(c.action)).map((c) => c.action);
+type Json = Record<string, unknown>;
 
 beforeAll(async () => {
   ws = await Workspace.open("e2e/example", example, { profiles: [...TUTORIAL_PROFILES] });
 });
 afterAll(() => ws.close());
 
+/**
+ * The example config's whole life, through the team workflow: plan, review,
+ * the policy gate, apply exactly what was reviewed, deferred changes, stale
+ * plans, drift, updates within and beyond the role's bounds, destroy.
+ */
 describe("the example config, end to end: the real workflow, Terraform and provider against the AWS double", () => {
   it(
-    "diff before anything is deployed plans the IAM stack, defers the EC2 stack in one line, and exits 2",
+    "refuses deploy, apply and destroy without a terminal and without --auto-approve, before anything runs",
     async () => {
-      const result = await ws.run("diff");
-      expect(result.code).toBe(2);
-      expect(result.output).toContain(
-        "destination-ec2: deferred: destination-iam is not deployed yet, so there is no role to plan with; planned once it is applied",
-      );
-      expect(result.output).toMatch(/destination-iam +222222222222 +us-east-2 +5 to add, 0 to change, 0 to destroy/);
-      expect(result.output).toMatch(/destination-ec2 +222222222222 +us-east-2 +deferred: will create 1 once its role is applied/);
-      expect(result.output).not.toContain("destination-ec2: diff started");
-      expect(result.output).not.toContain("Unable to find remote state");
-      since();
+      for (const command of ["deploy", "apply", "destroy"] as const) {
+        const result = await ws.run(command);
+        expect(result.code).toBe(1);
+        expect(result.output).toContain(`npm run ${command} asks for approval of each stack's plan on a terminal, and there is none here.`);
+        expect(result.output).toContain(`add --auto-approve (npm run ${command} -- --auto-approve); nothing was run.`);
+      }
+      expect(since()).toEqual([]);
     },
     E2E_TIMEOUT_MS,
   );
 
   it(
-    "deploys both stacks: the role in the destination, policy and group in the source, the instance through the assumed role, with no public IP",
+    "plan on a fresh destination: the IAM stack's plan is saved, the EC2 stack deferred with what it will create; exit 2; Markdown for CI",
+    async () => {
+      // GIVEN a CI job summary file
+      const summary = join(ws.dir, "step-summary.md");
+      writeFileSync(summary, "");
+      // WHEN
+      const result = await ws.run("plan", ["--json"], { env: { GITHUB_STEP_SUMMARY: summary } });
+      // THEN
+      expect(result.code).toBe(2);
+      const report = JSON.parse(result.stdout) as { exitCode: number; stacks: { stack: string; status: string; changes: { add: string[] } }[] };
+      expect(report.exitCode).toBe(2);
+      expect(report.stacks.map((s) => [s.stack, s.status])).toEqual([
+        ["destination-iam", "planned"],
+        ["destination-ec2", "deferred"],
+      ]);
+      expect(report.stacks[0].changes.add).toEqual(expect.arrayContaining(["aws_iam_role.role", "aws_iam_role_policy.role-scoped-ec2"]));
+      expect(report.stacks[1].changes.add).toEqual(["aws_instance.instance"]);
+      expect(existsSync(join(ws.dir, "plans", "destination-iam.tfplan"))).toBe(true);
+      expect(existsSync(join(ws.dir, "plans", "destination-ec2.tfplan"))).toBe(false);
+      expect(result.output).not.toContain("destination-ec2: plan started");
+      expect(result.output).not.toContain("Unable to find remote state");
+      const markdown = readFileSync(summary, "utf8");
+      expect(markdown).toContain("### Terraform plan: 2 of 2 stacks have changes.");
+      expect(markdown).toMatch(/\| `destination-ec2` \| 222222222222 \| us-east-2 \| deferred: will create 1 once its role is applied/);
+      expect(markdown).toContain("+ aws_iam_role.role");
+      // Planning changed nothing anywhere (the calls stay counted for the apply below).
+      expect(writes(ws.double.calls.slice(mark))).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "apply applies the saved IAM plan as it is, then plans, gates and applies the deferred EC2 stack: the role in the destination, policy and group in the source, the instance through the assumed role, with no public IP",
     async () => {
       // WHEN
-      const result = await ws.run("deploy", ["--auto-approve"]);
+      const result = await ws.run("apply", ["--auto-approve"]);
       // THEN
       expectSucceeded(result);
-      // Said as Terraform finishes each stack, not when the call ends: the IAM line comes before the instance is created.
-      const iamDone = result.output.search(/destination-iam: deployed in [\d.]+ s/);
+      // The IAM stack was not planned again: its apply ran the saved plan, so Terraform printed no plan for it.
+      expect(result.output).not.toMatch(/destination-iam {2}Terraform will perform the following actions/);
+      expect(result.output).toMatch(/destination-ec2 {2}Terraform will perform the following actions/);
+      // The EC2 stack started once the IAM stack was applied, and each is said done as Terraform finishes it.
+      const iamDone = result.output.search(/destination-iam: applied in [\d.]+ s/);
       expect(iamDone).toBeGreaterThan(-1);
+      expect(result.output.indexOf("destination-ec2: apply started")).toBeGreaterThan(iamDone);
       expect(result.output.search(/destination-ec2 {2}aws_instance\.instance: Creating\.\.\./)).toBeGreaterThan(iamDone);
-      expect(result.output).toMatch(/destination-ec2: deployed in [\d.]+ s/);
+      expect(result.output).toMatch(/apply: 2 applied, 0 unchanged, 0 deferred, 0 failed, 0 refused, 0 skipped in/);
+      // A plan is used once.
+      expect(existsSync(join(ws.dir, "plans", "destination-iam.tfplan"))).toBe(false);
       const calls = since();
       // Along the graph, the EC2 stack ran once the IAM stack was applied: its first AssumeRole follows the last IAM write.
       const lastIamWrite = calls.map((c) => c.service === "iam" && /^(Create|Put|Attach)/.test(c.action)).lastIndexOf(true);
@@ -110,9 +155,12 @@ describe("the example config, end to end: the real workflow, Terraform and provi
   );
 
   it(
-    "updates in place within the role's bounds: a tag, another allowed instance type, a larger root volume; every call authorized",
+    "updates in place within the role's bounds (a tag, another allowed instance type, a larger root volume; every call authorized), and refuses a plan made before",
     async () => {
-      // GIVEN a changed tag, instance type and root volume size (the IAM stack deploys first and widens its bounds)
+      // GIVEN a reviewed plan for a new tag
+      ws.writeConfig({ ...example, tags: { ManagedBy: "cdktf", CostCenter: "finance" } });
+      expect((await ws.run("plan")).code).toBe(2);
+      // AND a changed tag, instance type and root volume size, deployed (the IAM stack first, widening its bounds)
       const before = ws.double.ec2.instances()[0].id;
       ws.writeConfig({
         ...example,
@@ -136,6 +184,16 @@ describe("the example config, end to end: the real workflow, Terraform and provi
         size: 12,
         tag: "platform",
       });
+
+      // WHEN the plan made before the deploy is applied
+      const stale = await ws.run("apply", ["--auto-approve"]);
+      // THEN Terraform refuses it, the workflow says to plan again, and nothing changes
+      expect(stale.code).toBe(1);
+      expect(stale.output).toContain("destination-iam: refused: its state changed since the plan was made: plan again (npm run plan), review, apply");
+      // Its EC2 stack was deferred behind the IAM stack's changes, and is not planned without them.
+      expect(stale.output).toContain("destination-ec2: skipped: destination-iam was not applied");
+      expect(writes(since())).toEqual([]);
+      expect(ws.double.ec2.instances()[0].tags.CostCenter).toBe("platform");
     },
     E2E_TIMEOUT_MS,
   );
@@ -208,6 +266,68 @@ describe("the example config, end to end: the real workflow, Terraform and provi
       await expect(launch).rejects.toThrow(`ec2:RunInstances on resource: arn:aws:ec2:us-east-2:222222222222:subnet/${other}`);
       expect(ws.double.ec2.instances()).toHaveLength(1);
       since();
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "the policy gate stops a plan that breaks a blocking rule before it is applied: nothing is changed",
+    async () => {
+      // GIVEN a reviewed plan made from a stack someone edited by hand: the role may do anything on anything
+      const stack = join(ws.dir, "cdktf.out", "stacks", "destination-iam");
+      const synthesized = JSON.parse(readFileSync(join(stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, Json>> };
+      synthesized.resource.aws_iam_role_policy["role-scoped-ec2"].policy = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+      });
+      writeFileSync(join(stack, "cdk.tf.json"), JSON.stringify(synthesized));
+      const tampered = await runTerraform(["plan", "-input=false", `-out=${join(ws.dir, "plans", "destination-iam.tfplan")}`], {
+        cwd: stack,
+        env: ws.env,
+      });
+      expect(tampered.code).toBe(0);
+      writeFileSync(
+        join(ws.dir, "plans", "plans.json"),
+        JSON.stringify({ stacks: { "destination-iam": { status: "planned" }, "destination-ec2": { status: "unchanged" } } }),
+      );
+      since();
+      // WHEN
+      const result = await ws.run("apply", ["destination-iam", "--auto-approve"]);
+      // THEN the gate names the rules, and the role's policy is as it was
+      expect(result.code).toBe(1);
+      expect(result.output).toMatch(/destination-iam: policy: CKV_AWS_63 \(.*\): aws_iam_role_policy\.role-scoped-ec2/);
+      expect(result.output).toMatch(/destination-iam: policy: CKV_AWS_62 /);
+      expect(result.output).toContain("destination-iam: refused: the policy gate stopped the apply");
+      expect(writes(since())).toEqual([]);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    "diff reports drift made behind Terraform's back with exit 2, and a deploy puts it right",
+    async () => {
+      // GIVEN someone retagged the instance in the console
+      const admin = new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination });
+      const [instance] = ws.double.ec2.instances();
+      await admin.send(new CreateTagsCommand({ Resources: [instance.id], Tags: [{ Key: "ManagedBy", Value: "console" }] }));
+      since();
+      // WHEN
+      const drift = await ws.run("diff");
+      // THEN
+      expect(drift.code).toBe(2);
+      expect(drift.output).toMatch(/destination-iam +222222222222 +us-east-2 +no changes/);
+      expect(drift.output).toMatch(/destination-ec2 +222222222222 +us-east-2 +0 to add, 1 to change, 0 to destroy/);
+      expect(readFileSync(join(ws.dir, "plans", "drift.md"), "utf8")).toContain("~ aws_instance.instance");
+      expect(writes(since())).toEqual([]);
+      // WHEN a deploy runs
+      const deploy = await ws.run("deploy", ["--auto-approve"]);
+      // THEN it changed only the tag back
+      expectSucceeded(deploy);
+      expect(deploy.output).toMatch(/deploy: 1 deployed, 1 unchanged, 0 deferred/);
+      const fixes = writes(since());
+      expect(fixes.length).toBeGreaterThan(0);
+      expect(fixes.filter((a) => !/Tags$/.test(a))).toEqual([]);
+      expect(ws.double.ec2.instances()[0].tags.ManagedBy).toBe("cdktf");
     },
     E2E_TIMEOUT_MS,
   );

@@ -43,3 +43,28 @@ export function formatRows(rows: readonly StackRow[]): string {
     )
     .join("\n");
 }
+
+/** One destination as a CI matrix entry (`npm run list -- --json`, read by `fromJSON` in .github/workflows). */
+export interface DestinationEntry {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly stacks: { readonly iam: string; readonly ec2: string };
+  /** The profiles the config names, which a CI job writes into ~/.aws/config. @default - the standard chain ("") */
+  readonly profiles: { readonly source: string; readonly destination: string };
+  /** The CI role of `source.ciOidc`, which may deploy only this destination's EC2 stack. @default "" without ciOidc */
+  readonly ciRoleArn: string;
+  readonly retired: boolean;
+}
+
+export function destinationEntries(targets: readonly DeploymentTarget[]): DestinationEntry[] {
+  return targets.map((t) => ({
+    name: t.name,
+    account: t.destination.accountId,
+    region: t.destination.region,
+    stacks: { iam: t.iamStackName, ec2: t.ec2StackName },
+    profiles: { source: t.source.profile ?? "", destination: t.destination.profile ?? "" },
+    ciRoleArn: t.ci?.roleArn ?? "",
+    retired: t.retired,
+  }));
+}

@@ -92,7 +92,7 @@ export interface WorkflowDeps {
   readonly gate: (unit: StackUnit, plan: Json) => Promise<GateVerdict>;
   /** Asks whether to apply; only called without auto-approve. */
   readonly approve: (stack: string, summary: readonly string[]) => Promise<boolean>;
-  /** Where `plan` saves a stack's plan for review, and `apply` reads it. */
+  /** Where `plan` saves a stack's plan for review, and `apply` reads it (`savedPlans`: what plan recorded, read by both). */
   readonly planFile: (stack: string) => string;
   /** Where deploy and destroy keep the plan they apply at once: never a reviewed plan's file. */
   readonly workPlanFile: (unit: StackUnit) => string;
@@ -237,12 +237,18 @@ export async function runWorkflow(
     ...changeLines(changes).map((line) => `${unit.name}    ${line}`),
   ];
 
-  /** The gate, then approval, then `apply <plan file>`: the end of every change. */
-  const applyPlan = async (unit: StackUnit, file: string, destroy: boolean, known?: PlanChanges): Promise<StackOutcome> => {
-    const summary = await summaryOf(unit, file);
-    if (typeof summary === "string") return finish(unit, "failed", { detail: summary });
-    const changes = known ?? summary.changes;
+  /**
+   * The gate, then approval, then `apply <plan file>`: the end of every
+   * change. A destroy plan has nothing for the gate to judge, so its review
+   * comes from the plan's own text (`planText`) and the provider is not
+   * started once more for `show -json`.
+   */
+  const applyPlan = async (unit: StackUnit, file: string, destroy: boolean, planText = "", known?: PlanChanges): Promise<StackOutcome> => {
+    let changes = known ?? planChangesFromText(planText);
     if (!destroy) {
+      const summary = await summaryOf(unit, file);
+      if (typeof summary === "string") return finish(unit, "failed", { detail: summary });
+      changes = known ?? summary.changes;
       const verdict = await deps.gate(unit, summary.plan);
       verdict.warnings.forEach((w) => deps.log(`${unit.name}: policy warning: ${w}`));
       if (verdict.blocking.length > 0) {
@@ -303,7 +309,7 @@ export async function runWorkflow(
       return finish(unit, "unchanged", { detail: destroy ? "nothing to destroy" : "no changes" });
     }
     if (run.code !== 2) return finish(unit, "failed", { detail: planFailure(unit, run) });
-    return applyPlan(unit, file, destroy);
+    return applyPlan(unit, file, destroy, run.stdout);
   };
 
   /** The IAM stack of an EC2 stack, and whether it is selected in this run. */
@@ -386,7 +392,7 @@ export async function runWorkflow(
     if (saved.status !== "planned") return finish(unit, "refused", { detail: `its plan ${saved.status}: run npm run plan -- ${unit.name} again` });
     const failedInit = await init(unit);
     if (failedInit) return finish(unit, "failed", { detail: failedInit });
-    return applyPlan(unit, deps.planFile(unit.name), false, saved.changes);
+    return applyPlan(unit, deps.planFile(unit.name), false, "", saved.changes);
   };
 
   /** destroy: the EC2 stack first (it needs the role), then its IAM stack. */
