@@ -45,7 +45,7 @@ describe("parseConfig", () => {
 
   it("fails if a field has the wrong type, naming the field and the value", () => {
     const message = problemAt(rawConfig({ source: { accountId: 111111111111 } }), "source.accountId");
-    expect(message).toBe("got 111111111111; expected string, received number");
+    expect(message).toBe('got 111111111111 (a number); expected a string: put it in quotes, "111111111111"');
   });
 
   it("fails if a required field is missing", () => {
@@ -179,13 +179,46 @@ describe("parseConfig", () => {
     expect(problemAt(data, path)).toMatch(expected);
   });
 
-  it("fails on unknown keys, listing the allowed ones", () => {
+  it("fails on unknown keys, suggesting the key a typo meant and listing the allowed ones", () => {
     expect(problemAt(rawConfig({ regoin: "us-east-2" }), "(root)")).toBe(
-      'unknown key(s) "regoin"; allowed keys: project, region, partition, source, destinations, role, instance, tags, backend',
+      'unknown key(s) "regoin" (did you mean "region"?); allowed keys: project, region, partition, source, destinations, role, instance, tags, backend',
     );
     expect(problemAt(withRole({ externalID: "abc" }), "role")).toMatch(
-      /^unknown key\(s\) "externalID"; allowed keys: name, path, trustedPrincipalArns/,
+      /^unknown key\(s\) "externalID" \(did you mean "externalId"\?\); allowed keys: name, path, trustedPrincipalArns/,
     );
+    // Nothing close: no guess.
+    expect(problemAt(rawConfig({ colour: "blue" }), "(root)")).toMatch(/^unknown key\(s\) "colour"; allowed keys/);
+  });
+
+  it("fails if a section is named in the singular, suggesting the plural", () => {
+    const { destinations, ...rest } = rawConfig();
+    const problems = problemsOf({ ...rest, destination: destinations });
+    expect(problems).toEqual([
+      {
+        path: "destinations",
+        message: expect.stringMatching(/^is required: a list, such as \[\{ "name": "dev", "accountId": "<12-digit account ID>"/),
+      },
+      { path: "(root)", message: expect.stringMatching(/^unknown key\(s\) "destination" \(did you mean "destinations"\?\)/) },
+    ]);
+  });
+
+  it.each(["role", "source", "instance", "region"])("fails if the required section %s is missing, with an example of it", (section) => {
+    const rest = Object.fromEntries(Object.entries(rawConfig()).filter(([key]) => key !== section));
+    expect(problemAt(rest, section)).toMatch(/^is required: (an object|a string|a list), such as [{["]/);
+  });
+
+  it("fails if a section has the wrong type, with an example of it", () => {
+    expect(problemAt(rawConfig({ role: "cdktf-assume-role-ec2" }), "role")).toMatch(
+      /^got "cdktf-assume-role-ec2" \(a string\); expected an object, such as \{ "name"/,
+    );
+  });
+
+  it.each([
+    [[], "a list"],
+    ["text", "a string"],
+    [null, "null"],
+  ])("fails if the document is %j instead of an object, showing the shape expected", (data, kind) => {
+    expect(problemAt(data, "(root)")).toMatch(new RegExp(`^got ${kind}; the config is one JSON object such as \\{ "region": "us-east-2", "source"`));
   });
 
   it("fails if the backend type is unknown", () => {
@@ -558,6 +591,50 @@ describe("loadConfig", () => {
     ['{"a": [1 2]}', 'line 1, column 10: expected "," or "]" in a list, found "2"'],
   ])("fails if the file holds %s, saying where", (text, where) => {
     expect(() => loadConfig(write("syntax.json", text))).toThrow(`not valid JSON at ${where}`);
+  });
+
+  it("fails if the file is empty, showing the shape expected", () => {
+    expect(() => loadConfig(write("empty.json", " \n"))).toThrow(/\(file\): the file is empty; the config is one JSON object such as \{ "region"/);
+  });
+
+  it("fails if the file is binary, without echoing it", () => {
+    // GIVEN bytes that are not text
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    const path = join(dir, "binary.json");
+    writeFileSync(path, bytes);
+    // WHEN
+    const message = (() => {
+      try {
+        loadConfig(path);
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    // THEN one line, no raw bytes
+    expect(message).toBe(
+      `Invalid configuration in ${path} (1 problem):\n  - (file): the file is not JSON text (it holds binary data): name a JSON config file`,
+    );
+  });
+
+  it("fails if the file is far larger than a config, without reading it as one", () => {
+    const path = write("huge.json", `{"tags": {"a": "${"x".repeat(2 * 1024 * 1024)}"}}`);
+    expect(() => loadConfig(path)).toThrow("(file): the file is 2.0 MiB; a config is a small JSON file (at most 1 MiB): name the right file");
+  });
+
+  it("shows at most 100 characters of a long line around a syntax error", () => {
+    const path = write("minified.json", `{"tags": {"a": "${"x".repeat(5000)}"} oops}`);
+    const message = (() => {
+      try {
+        loadConfig(path);
+        return "";
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain("line 1, column 5020");
+    expect(Math.max(...message.split("\n").map((l) => l.length))).toBeLessThan(200);
+    expect(message).toMatch(/…x+"\} oops\}\n {2}\s+\^/);
   });
 
   it("accepts a byte-order mark", () => {

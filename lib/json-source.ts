@@ -40,6 +40,8 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 // eslint-disable-next-line no-control-regex
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
+const EXCERPT = 100;
+
 function positionOf(text: string, offset: number): TextPosition {
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
@@ -47,7 +49,11 @@ function positionOf(text: string, offset: number): TextPosition {
   const end = text.indexOf("\n", offset);
   const lineText = text.slice(start, end === -1 ? undefined : end);
   const column = offset - start + 1;
-  return { line, column, excerpt: `  ${lineText}\n  ${" ".repeat(column - 1)}^` };
+  // A minified file is one long line: show at most EXCERPT characters around the column.
+  const from = Math.max(0, column - 1 - EXCERPT / 2);
+  const shown = `${from > 0 ? "…" : ""}${lineText.slice(from, from + EXCERPT)}${from + EXCERPT < lineText.length ? "…" : ""}`;
+  const caret = column - 1 - from + (from > 0 ? 1 : 0);
+  return { line, column, excerpt: `  ${shown}\n  ${" ".repeat(caret)}^` };
 }
 
 const childPath = (path: string, key: string | number) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key);

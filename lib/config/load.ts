@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { JsonSyntaxError, parseJsonSource, type JsonSource } from "../json-source";
-import { ConfigError, problemFrom, type ConfigProblem } from "./problems";
+import { CONFIG_SHAPE, ConfigError, problemFrom, type ConfigProblem } from "./problems";
 import { crossFieldProblems, crossFieldProblemsOfPartial } from "./rules";
 import { configSchema, type AppConfig } from "./schema";
 
@@ -36,6 +36,25 @@ function validFields(data: unknown): Partial<AppConfig> {
   return Object.fromEntries(fields) as Partial<AppConfig>;
 }
 
+/** A config is a few KB of JSON; anything far larger is the wrong file. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Why a file's text cannot be a config at all (empty, binary, far too
+ * large), said without echoing its content.
+ * @returns undefined when it may be JSON text
+ */
+export function notJsonText(text: string): string | undefined {
+  if (text.trim() === "") return `the file is empty; the config is ${CONFIG_SHAPE}`;
+  // NUL, other control characters or undecodable bytes (U+FFFD): not text.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return "the file is not JSON text (it holds binary data): name a JSON config file";
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_CONFIG_BYTES)
+    return `the file is ${(bytes / 2 ** 20).toFixed(1)} MiB; a config is a small JSON file (at most ${MAX_CONFIG_BYTES / 2 ** 20} MiB): name the right file`;
+  return undefined;
+}
+
 /**
  * Reads and validates a config file.
  * @param path - @default `$ASSUME_ROLE_CONFIG`, else `config/default.json`
@@ -50,6 +69,8 @@ export function loadConfig(path: string = process.env[CONFIG_ENV_VAR] || DEFAULT
       { path: "(file)", message: `cannot read ${path}: ${reason}; set ${CONFIG_ENV_VAR} to a readable JSON file or create ${DEFAULT_CONFIG_PATH}` },
     ]);
   }
+  const unreadable = notJsonText(text);
+  if (unreadable) throw new ConfigError(path, [{ path: "(file)", message: unreadable }]);
   let source: JsonSource;
   try {
     source = parseJsonSource(text);

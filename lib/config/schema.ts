@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isKnownInstanceType, needsDedicatedHost } from "../instance-types";
 import { IAM_NAME_LIMITS } from "../names";
+import { nearestKey } from "./suggest";
 
 /**
  * The configuration contract: one JSON file, validated in full before any
@@ -38,12 +39,16 @@ export const PERMISSION_SETS = ["scoped-ec2", "ec2-full-access"] as const;
 export const MIN_SESSION_SECONDS = 3600;
 export const MAX_SESSION_SECONDS = 43200;
 
-/** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
+/** `z.strictObject` whose unknown-key error suggests the key a typo meant, and lists the keys that are allowed. */
 function strict<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(", ");
+  const known = Object.keys(shape);
+  const unknown = (key: string) => {
+    const meant = nearestKey(key, known);
+    return meant ? `"${key}" (did you mean "${meant}"?)` : `"${key}"`;
+  };
   return z.strictObject(shape, {
     error: (issue) =>
-      issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; allowed keys: ${allowed}` : undefined,
+      issue.code === "unrecognized_keys" ? `unknown key(s) ${issue.keys.map(unknown).join(", ")}; allowed keys: ${known.join(", ")}` : undefined,
   });
 }
 
