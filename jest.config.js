@@ -8,8 +8,7 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   // Jest keeps one core for itself by default; on 2-core machines that means one worker. The end-to-end tests spend
-  // much of their time waiting on the provider (instance state, retries), so a third worker fills idle cores:
-  // npm test took 238 s with 2 workers and 215 s with 3 on a 2-core machine.
+  // much of their time waiting on the provider (instance state, retries), so a third worker fills idle cores.
   maxWorkers: 3,
   testSequencer: "<rootDir>/jest.sequencer.js",
   projects: [

@@ -544,6 +544,16 @@ describe("parseConfig: regions from the AWS SDK's partition data", () => {
   });
 });
 
+/** What loadConfig says about a file, "" if it accepts it. */
+function loadMessage(path: string): string {
+  try {
+    loadConfig(path);
+    return "";
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe("loadConfig", () => {
   const dir = mkdtempSync(join(tmpdir(), "config-test-"));
   const write = (name: string, text: string) => {
@@ -603,14 +613,7 @@ describe("loadConfig", () => {
     const path = join(dir, "binary.json");
     writeFileSync(path, bytes);
     // WHEN
-    const message = (() => {
-      try {
-        loadConfig(path);
-        return "";
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    const message = loadMessage(path);
     // THEN one line, no raw bytes
     expect(message).toBe(
       `Invalid configuration in ${path} (1 problem):\n  - (file): the file is not JSON text (it holds binary data): name a JSON config file`,
@@ -624,14 +627,7 @@ describe("loadConfig", () => {
 
   it("shows at most 100 characters of a long line around a syntax error", () => {
     const path = write("minified.json", `{"tags": {"a": "${"x".repeat(5000)}"} oops}`);
-    const message = (() => {
-      try {
-        loadConfig(path);
-        return "";
-      } catch (error) {
-        return (error as Error).message;
-      }
-    })();
+    const message = loadMessage(path);
     expect(message).toContain("line 1, column 5020");
     expect(Math.max(...message.split("\n").map((l) => l.length))).toBeLessThan(200);
     expect(message).toMatch(/…x+"\} oops\}\n {2}\s+\^/);

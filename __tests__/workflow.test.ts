@@ -195,6 +195,19 @@ describe("runWorkflow: deploy", () => {
     expect(ready.calls.some((c) => c.includes(" init"))).toBe(false);
   });
 
+  it("initializes an EC2 stack while its IAM stack runs, and never says it started when it is then skipped", async () => {
+    // GIVEN fresh folders, and an IAM stack whose apply fails
+    const w = world((stack, command) => (stack === "dev-iam" && command === "apply" ? { code: 1 } : undefined), { initialized: false });
+    // WHEN
+    const outcomes = await run("deploy", w, ["dev"]);
+    // THEN the EC2 stack's init ran before the IAM stack's apply, and it is skipped without a start line
+    expect(w.calls.indexOf("dev-ec2 init -input=false")).toBeLessThan(
+      w.calls.indexOf("dev-iam apply -input=false /out/dev-iam/.terraform/run.tfplan"),
+    );
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "failed", "dev-ec2": "skipped" });
+    expect(w.lines.filter((l) => l.endsWith("started"))).toEqual(["dev-iam: deploy started"]);
+  });
+
   it("applies nothing when a plan has no changes: the stack is unchanged", async () => {
     const w = world((_stack, command) => (command === "plan" ? { code: 0 } : undefined));
     const outcomes = await run("deploy", w);
@@ -417,12 +430,15 @@ describe("runWorkflow: destroy", () => {
 });
 
 describe("runWorkflow: output", () => {
-  it("prints the outputs of deployed stacks, and skips the others", async () => {
-    const w = world((_s, command) => (command === "output" ? { code: 0, stdout: JSON.stringify({ role_arn: { value: "arn:x" } }) } : undefined), {
+  it("prints the outputs of deployed stacks, never a sensitive value, and skips the others", async () => {
+    const outputs = { role_arn: { value: "arn:x" }, assuming_user_secret_access_key: { value: "wJalr-secret", sensitive: true } };
+    const w = world((_s, command) => (command === "output" ? { code: 0, stdout: JSON.stringify(outputs) } : undefined), {
       state: { "dev-iam": { resources: 1, outputs: {} } },
     });
     expect(statuses(await run("output", w, ["dev"]))).toEqual({ "dev-iam": "done", "dev-ec2": "skipped" });
     expect(w.lines).toContain("dev-iam  role_arn = arn:x");
+    expect(w.lines).toContain("dev-iam  assuming_user_secret_access_key = <sensitive>");
+    expect(w.lines.join("\n")).not.toContain("wJalr-secret");
   });
 });
 

@@ -57,10 +57,14 @@ interface SynthRow {
 }
 
 function series(label: string, args: string[], configPath: string, expectedStacks: number): SynthRow {
-  console.log(`${label}: started`);
+  console.log(`${label}: started (a warm-up run, then ${runs} measured)`);
   const outdir = join(WORK, "cdktf.out");
   measure(args, configPath, outdir); // warm the file cache; not counted
-  const samples = Array.from({ length: runs }, () => measure(args, configPath, outdir));
+  const samples = Array.from({ length: runs }, (_, i) => {
+    const sample = measure(args, configPath, outdir);
+    console.log(`  run ${i + 1} of ${runs}: ${sample.seconds.toFixed(2)} s`);
+    return sample;
+  });
   // A baseline that exits early would look fast: count what each run really wrote.
   const stacks = Object.keys((JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: object }).stacks).length;
   if (stacks !== expectedStacks) throw new Error(`${label} wrote ${stacks} stacks, expected ${expectedStacks}`);

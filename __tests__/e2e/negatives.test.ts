@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace } from "../../tools/proof/e2e";
 import { E2E_TIMEOUT_MS, folded, unexpectedCalls } from "./support";
@@ -92,7 +92,26 @@ describe("end to end, runs converge", () => {
     async () => {
       const ws = await Workspace.open("e2e/interrupted", example, { profiles: [...TUTORIAL_PROFILES] });
       try {
-        // GIVEN a deploy killed (with Terraform) as soon as the IAM stack is deployed
+        // GIVEN a deploy interrupted (SIGINT to the workflow alone, as a CI runner cancels) while the IAM stack applies
+        let interrupted = false;
+        const cancelled = await ws.run("deploy", ["--auto-approve"], {
+          onLine: (line, _kill, interrupt) => {
+            if (!interrupted && /^destination-iam {2}aws_iam_role\.role: Creating\.\.\./.test(line)) {
+              interrupted = true;
+              interrupt();
+            }
+          },
+        });
+        // THEN Terraform heard it, stopped at a safe point and released its state lock; no further stack started
+        expect(interrupted).toBe(true);
+        expect(cancelled.code).not.toBe(0);
+        expect(cancelled.output).toContain("SIGINT: Terraform stops at a safe point and releases its state lock; no further stack starts.");
+        expect(cancelled.output).toMatch(/destination-iam {2}Interrupt received/);
+        expect(cancelled.output).not.toContain("destination-ec2: deploy started");
+        const state = join(ws.dir, "state");
+        expect((existsSync(state) ? readdirSync(state, { recursive: true }) : []).filter((f) => String(f).endsWith(".lock.info"))).toEqual([]);
+
+        // GIVEN then a deploy killed (with Terraform) as soon as the IAM stack is deployed
         const killed = await ws.run("deploy", ["--auto-approve"], {
           onLine: (line, kill) => line.startsWith("destination-iam: deployed") && kill(),
         });

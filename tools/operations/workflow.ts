@@ -203,11 +203,11 @@ export async function runWorkflow(
   };
 
   /** Runs Terraform for a stack in a slot; the stack is said started when its first process really starts. */
-  const tf = async (unit: StackUnit, args: readonly string[], stream = true): Promise<TerraformRun> => {
+  const tf = async (unit: StackUnit, args: readonly string[], stream = true, announce = true): Promise<TerraformRun> => {
     const release = await slots.take();
     try {
       if (deps.interrupted()) return { code: 130, stdout: "", stderr: "interrupted" };
-      if (!startedAt.has(unit.name)) {
+      if (announce && !startedAt.has(unit.name)) {
         startedAt.set(unit.name, Date.now());
         deps.log(`${unit.name}: ${command} started`);
       }
@@ -217,12 +217,24 @@ export async function runWorkflow(
     }
   };
 
-  const init = async (unit: StackUnit): Promise<string | undefined> => {
-    if (!deps.needsInit(unit)) return undefined;
-    const run = await tf(unit, ["init", "-input=false"]);
-    if (run.code !== 0) return `terraform init exited ${run.code} (the lines labelled ${unit.name} above say why)`;
-    deps.initialized(unit);
-    return undefined;
+  /**
+   * `terraform init` where the stack needs it, once per run; the reason it
+   * failed, if it did. Ahead of time (`early`), it does not count as the
+   * stack's start: a stack skipped after it never says it started.
+   */
+  const inits = new Map<string, Promise<string | undefined>>();
+  const init = (unit: StackUnit, early = false): Promise<string | undefined> => {
+    const running =
+      inits.get(unit.name) ??
+      (async () => {
+        if (!deps.needsInit(unit)) return undefined;
+        const run = await tf(unit, ["init", "-input=false"], true, !early);
+        if (run.code !== 0) return `terraform init exited ${run.code} (the lines labelled ${unit.name} above say why)`;
+        deps.initialized(unit);
+        return undefined;
+      })();
+    inits.set(unit.name, running);
+    return running;
   };
 
   const summaryOf = async (unit: StackUnit, file: string): Promise<{ plan: Json; changes: PlanChanges } | string> => {
@@ -334,7 +346,12 @@ export async function runWorkflow(
     if (unit.kind === "ec2") {
       const iam = iamOf(unit);
       if (selected(iam)) {
-        if (!settled(await outcome(iam))) return finish(unit, "skipped", { detail: `${iam} did not deploy` });
+        // init needs no role: it runs while the IAM stack is planned and applied, off the critical path.
+        const initializing = init(unit, true);
+        const upstream = await outcome(iam);
+        const failedInit = await initializing;
+        if (!settled(upstream)) return finish(unit, "skipped", { detail: `${iam} did not deploy` });
+        if (failedInit) return finish(unit, "failed", { detail: failedInit });
       } else if (!(await deployed(iam)))
         return finish(unit, "refused", {
           detail: `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${unit.target.name}`,
@@ -419,8 +436,11 @@ export async function runWorkflow(
     if (failedInit) return finish(unit, "failed", { detail: failedInit });
     const run = await tf(unit, ["output", "-json"], false);
     if (run.code !== 0) return finish(unit, "failed", { detail: `terraform output exited ${run.code}: ${run.stderr.trim()}` });
-    for (const [name, { value }] of Object.entries(JSON.parse(run.stdout || "{}") as Record<string, { value: unknown }>))
-      deps.log(`${unit.name}  ${name} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+    // `output -json` prints sensitive values in clear: they are shown as Terraform's own listing shows them.
+    for (const [name, { value, sensitive }] of Object.entries(
+      JSON.parse(run.stdout || "{}") as Record<string, { value: unknown; sensitive?: boolean }>,
+    ))
+      deps.log(`${unit.name}  ${name} = ${sensitive ? "<sensitive>" : typeof value === "string" ? value : JSON.stringify(value)}`);
     return finish(unit, "done");
   };
 

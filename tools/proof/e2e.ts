@@ -36,8 +36,11 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Called with each line as it arrives. */
-  readonly onLine?: (line: string, kill: () => void) => void;
+  /**
+   * Called with each line as it arrives: `kill` ends the whole process group at once (a lost CI runner),
+   * `interrupt` sends SIGINT to the command alone (a CI runner's cancel), which must pass it on to Terraform.
+   */
+  readonly onLine?: (line: string, kill: () => void, interrupt: () => void) => void;
   /** Environment for this run only, over the workspace's; `undefined` removes a variable (a CI job's credentials instead of a profile). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -114,6 +117,7 @@ export class Workspace {
       });
       // The whole group: the workflow, cdktf and Terraform, as a Ctrl-C or a lost CI runner would end them.
       const kill = () => child.pid !== undefined && process.kill(-child.pid, "SIGKILL");
+      const interrupt = () => child.kill("SIGINT");
       let output = "";
       let stdout = "";
       let pending = "";
@@ -122,7 +126,7 @@ export class Workspace {
         output += chunk.toString();
         const lines = (pending + chunk.toString()).split("\n");
         pending = lines.pop() ?? "";
-        for (const line of lines) options.onLine?.(line, kill);
+        for (const line of lines) options.onLine?.(line, kill, interrupt);
       };
       child.stdout.on("data", take);
       child.stderr.on("data", take);

@@ -1,0 +1,34 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { TERRAFORM_TIMEOUT_MS } from "./install";
+
+const ROOT = resolve(__dirname, "..", "..");
+
+describe("npm test without Terraform", () => {
+  it(
+    "says once what is missing and the two ways to provide it, runs the unit tests, and fails",
+    () => {
+      // GIVEN a PATH with node and no terraform
+      const bin = mkdtempSync(join(tmpdir(), "no-terraform-"));
+      symlinkSync(process.execPath, join(bin, "node"));
+      // WHEN the test runner runs (one small unit suite, to keep this quick)
+      const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), "--testPathPattern", "names.test"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, PATH: bin, TF_CLI_CONFIG_FILE: "" },
+      });
+      // THEN
+      const output = run.stdout + run.stderr;
+      expect(run.status).toBe(1);
+      expect(output.match(/Terraform cannot run the stacks here: terraform is not on PATH\./g)).toHaveLength(1);
+      expect(output).toContain("Provide it one of two ways:");
+      expect(output).toContain("The unit tests run now; the Terraform and end-to-end tests cannot.");
+      expect(output).toMatch(/PASS unit __tests__\/names\.test\.ts/);
+      expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
+      expect(output).not.toMatch(/(PASS|FAIL) (terraform|e2e) /);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+});
