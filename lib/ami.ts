@@ -1,7 +1,7 @@
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import type { Partition } from "./config";
+import type { Partition } from "./config/schema";
 import { architectureOf } from "./instance-types";
 
 /**

@@ -1,4 +1,4 @@
-import type { Partition } from "./config";
+import type { Partition } from "./config/schema";
 
 /**
  * ARN builders: every ARN is derived from the partition and the account,

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
-import type { BackendConfig } from "./config";
+import type { BackendConfig } from "./config/schema";
 
 /**
  * Local state path for a stack, relative to the folder Terraform runs in.

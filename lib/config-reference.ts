@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { configSchema } from "./config";
+import { configSchema } from "./config/schema";
 
 interface JsonSchema {
   type?: string | string[];

@@ -1,6 +1,6 @@
 import { CANONICAL_OWNER_IDS } from "./ami";
 import { ec2ResourceArn } from "./arn";
-import { PROJECT_TAG, type Partition } from "./config";
+import { PROJECT_TAG, type Partition } from "./config/schema";
 import type { LaunchNetwork } from "./network";
 import { conditions, policyDocument, type PolicyDocument, type PolicyStatement } from "./policy-document";
 import type { DeploymentTarget } from "./targets";

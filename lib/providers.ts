@@ -1,7 +1,7 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Construct } from "constructs";
-import type { Tags } from "./config";
+import type { Tags } from "./config/schema";
 
 /** The role a provider assumes, as Terraform's `assume_role` block takes it. */
 export interface AssumeRoleSettings {

@@ -1,4 +1,4 @@
-import type { AppConfig } from "./config";
+import type { AppConfig } from "./config/schema";
 
 /** IAM's default quotas per account that this app spends in the source account. */
 export const SOURCE_QUOTAS = { groups: 300, managedPolicies: 1500 } as const;

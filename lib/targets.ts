@@ -1,4 +1,4 @@
-import { PROJECT_TAG, type AppConfig, type BackendConfig, type Partition, type PermissionSet, type Tags } from "./config";
+import { PROJECT_TAG, type AppConfig, type BackendConfig, type Partition, type PermissionSet, type Tags } from "./config/schema";
 import { roleArn } from "./arn";
 import { ciOidcSettings, trustedPrincipalArns, type CiOidcSettings } from "./ci-oidc";
 import { stackNames } from "./names";

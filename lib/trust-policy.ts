@@ -1,5 +1,5 @@
 import { accountRootArn } from "./arn";
-import type { Partition } from "./config";
+import type { Partition } from "./config/schema";
 import { conditions, policyDocument, type PolicyDocument } from "./policy-document";
 import type { CiOidcSettings } from "./ci-oidc";
 import type { RoleSettings } from "./targets";
