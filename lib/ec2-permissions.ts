@@ -103,6 +103,9 @@ export const FORBIDDEN_INSTANCE_ATTRIBUTES = ["UserData", "Kernel", "Ramdisk", "
  * - After launch: start only as an allowed type; modify only to an allowed
  *   type and never the attributes in FORBIDDEN_INSTANCE_ATTRIBUTES; metadata
  *   options only with IMDSv2 required; grow volumes only within the bounds.
+ *   Where AWS lists both a resource key and a request key (`ec2:VolumeSize`
+ *   and `ec2:Attribute/Size`), both are bounded, so the bound holds whether
+ *   AWS fills the resource key with the current or the requested value.
  * - Tags may be written on launch (ec2:CreateAction) or later on project
  *   instances; the project tag itself can neither be removed nor changed.
  */
@@ -117,6 +120,18 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
     ["NumericLessThanEquals", "ec2:VolumeSize", String(props.maxVolumeSizeGiB)],
     ["NumericLessThanEqualsIfExists", "ec2:VolumeIops", String(GP3_BASELINE.iops)],
     ["NumericLessThanEqualsIfExists", "ec2:VolumeThroughput", String(GP3_BASELINE.throughputMiBs)],
+  ] as const;
+  /**
+   * ModifyVolume's request keys, bounded like the resource keys above: AWS
+   * does not document whether `ec2:VolumeSize` and its kin carry the
+   * volume's current values or the requested ones, so both are bounded.
+   * IfExists: a request names only what it changes.
+   */
+  const requestedVolumeBounds = [
+    ["StringEqualsIfExists", "ec2:Attribute/VolumeType", VOLUME_TYPE],
+    ["NumericLessThanEqualsIfExists", "ec2:Attribute/Size", String(props.maxVolumeSizeGiB)],
+    ["NumericLessThanEqualsIfExists", "ec2:Attribute/Iops", String(GP3_BASELINE.iops)],
+    ["NumericLessThanEqualsIfExists", "ec2:Attribute/Throughput", String(GP3_BASELINE.throughputMiBs)],
   ] as const;
   const image =
     "owner" in props.image
@@ -211,19 +226,32 @@ export function buildScopedEc2Policy(props: Ec2ScopeProps): PolicyDocument {
         Null: Object.fromEntries(FORBIDDEN_INSTANCE_ATTRIBUTES.map((name) => [`ec2:Attribute/${name}`, "true"])),
       },
     },
+    // Metadata options, IMDSv2 kept under either reading of ec2:MetadataHttpTokens (the instance's current
+    // setting, or the requested one): a request that sets HttpTokens must set "required" (ec2:Attribute/HttpTokens,
+    // a request key); one that leaves it alone may go on only while the key, if present, says "required".
+    {
+      Sid: "SetImdsV2Required",
+      Effect: "Allow",
+      Action: "ec2:ModifyInstanceMetadataOptions",
+      Resource: inRegions("instance"),
+      Condition: conditions([regionCondition, projectResource, ["StringEquals", "ec2:Attribute/HttpTokens", "required"]]),
+    },
     {
       Sid: "KeepImdsV2",
       Effect: "Allow",
       Action: "ec2:ModifyInstanceMetadataOptions",
       Resource: inRegions("instance"),
-      Condition: conditions([regionCondition, projectResource, ["StringEquals", "ec2:MetadataHttpTokens", "required"]]),
+      Condition: {
+        ...conditions([regionCondition, projectResource, ["StringEqualsIfExists", "ec2:MetadataHttpTokens", "required"]]),
+        Null: { "ec2:Attribute/HttpTokens": "true" },
+      },
     },
     {
       Sid: "ResizeProjectVolumesWithinBounds",
       Effect: "Allow",
       Action: "ec2:ModifyVolume",
       Resource: inRegions("volume"),
-      Condition: conditions([regionCondition, projectResource, ...volumeBounds]),
+      Condition: conditions([regionCondition, projectResource, ...volumeBounds, ...requestedVolumeBounds]),
     },
     {
       Sid: "RetagProjectResources",

@@ -151,13 +151,22 @@ const tagSet = (tags: Readonly<Record<string, string>>) => Object.entries(tags).
 const ec2Tags = (params: QueryParams, prefix = "Tag") =>
   Object.fromEntries(params.list(prefix).map((tag) => [tag.get("Key") ?? "", tag.get("Value") ?? ""]));
 
+/**
+ * What EC2's resource condition keys carry on a modify call: the values as requested, or the
+ * resource's current ones (AWS does not say; the project's policy must hold under both).
+ */
+export type ResourceKeyReading = "requested" | "current";
+
 export class Ec2Service implements Service {
   readonly signingName = "ec2";
   readonly protocol = ec2Query;
   readonly handlers: Readonly<Record<string, Handler>>;
   private readonly places = new Map<string, Place>();
 
-  constructor(readonly partition: string) {
+  constructor(
+    readonly partition: string,
+    readonly resourceKeys: ResourceKeyReading = "requested",
+  ) {
     this.handlers = this.buildHandlers();
   }
 
@@ -591,8 +600,18 @@ export class Ec2Service implements Service {
       },
       ModifyInstanceMetadataOptions: async (c) => {
         const instance = instanceOf(c, c.params.required("InstanceId"));
-        const tokens = c.params.get("HttpTokens") ?? instance.metadata.httpTokens;
-        await onInstances(c, "ModifyInstanceMetadataOptions", [instance.id], { "ec2:MetadataHttpTokens": tokens });
+        const requested = c.params.get("HttpTokens");
+        const tokens = requested ?? instance.metadata.httpTokens;
+        const attributes = Object.fromEntries(
+          ["HttpTokens", "HttpEndpoint", "HttpPutResponseHopLimit", "InstanceMetadataTags"].flatMap((name) => {
+            const value = c.params.get(name);
+            return value === undefined ? [] : [[`ec2:Attribute/${name}`, value]];
+          }),
+        );
+        await onInstances(c, "ModifyInstanceMetadataOptions", [instance.id], {
+          ...attributes,
+          "ec2:MetadataHttpTokens": this.resourceKeys === "current" ? instance.metadata.httpTokens : tokens,
+        });
         instance.metadata = {
           httpTokens: tokens,
           httpEndpoint: c.params.get("HttpEndpoint") ?? instance.metadata.httpEndpoint,
@@ -697,16 +716,22 @@ export class Ec2Service implements Service {
         const type = c.params.get("VolumeType");
         const iops = c.params.int("Iops");
         const throughput = c.params.int("Throughput");
-        // The condition keys describe the volume as it would be after the change.
+        // The request keys name what the call changes; the resource keys describe the volume as it would be
+        // after the change, or as it is (resourceKeys).
+        const after = this.resourceKeys === "requested";
+        const requested = { Size: size, VolumeType: type, Iops: iops, Throughput: throughput };
         await c.authorize("ec2:ModifyVolume", [
           {
             resource: arnOf(c, "volume", volume.id),
             context: {
               ...resourceTagContext(volume.tags),
-              "ec2:VolumeSize": String(size ?? volume.size),
-              "ec2:VolumeType": type ?? volume.type,
-              "ec2:VolumeIops": String(iops ?? volume.iops),
-              "ec2:VolumeThroughput": String(throughput ?? volume.throughput),
+              ...Object.fromEntries(
+                Object.entries(requested).flatMap(([name, value]) => (value === undefined ? [] : [[`ec2:Attribute/${name}`, String(value)]])),
+              ),
+              "ec2:VolumeSize": String((after ? size : undefined) ?? volume.size),
+              "ec2:VolumeType": (after ? type : undefined) ?? volume.type,
+              "ec2:VolumeIops": String((after ? iops : undefined) ?? volume.iops),
+              "ec2:VolumeThroughput": String((after ? throughput : undefined) ?? volume.throughput),
               "ec2:Encrypted": String(volume.encrypted),
             },
           },

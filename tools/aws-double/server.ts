@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Authorizer, type Authorization, type Json } from "./authorizer";
-import { Ec2Service } from "./ec2";
+import { Ec2Service, type ResourceKeyReading } from "./ec2";
 import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
 import { OidcIssuers, type IdTokenClaims } from "./oidc-issuer";
@@ -63,6 +63,13 @@ export interface AwsDoubleOptions {
   readonly partition?: string;
   /** How a new role refuses AssumeRole (IAM's eventual consistency). @default - assumable at once */
   readonly roleConsistency?: RoleConsistency;
+  /**
+   * What EC2's resource condition keys (`ec2:VolumeSize`, `ec2:MetadataHttpTokens`) carry on a
+   * modify call, which AWS does not document: the values as requested (after the change), or the
+   * resource's current ones. The request keys (`ec2:Attribute/<name>`) carry the request either way.
+   * @default "requested"
+   */
+  readonly resourceKeys?: ResourceKeyReading;
 }
 
 const SCOPE = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -83,7 +90,7 @@ export class AwsDouble {
   private constructor(options: AwsDoubleOptions) {
     const partition = options.partition ?? "aws";
     this.iam = new IamService(this.credentials, partition, options.roleConsistency);
-    this.ec2 = new Ec2Service(partition);
+    this.ec2 = new Ec2Service(partition, options.resourceKeys);
     this.s3 = new S3Service(partition);
     const sts = new StsService(this.credentials, this.iam, this.issuers);
     this.services = { sts, iam: this.iam, ec2: this.ec2, s3: this.s3 };
