@@ -65,6 +65,18 @@ describe("AssumeRoleGrant", () => {
     expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "alice" });
   });
 
+  it.each([
+    ["a role alone", { groups: [], roles: ["ci-deployer"], users: [] }],
+    ["a user alone", { groups: [], roles: [], users: ["alice"] }],
+    ["a role and a user", { groups: [], roles: ["ci-deployer"], users: ["alice"] }],
+  ])("creates no assumers group when the principals name %s", (_what, principals) => {
+    const json = synth({ principals });
+    expect(json).not.toHaveResource(IamGroup);
+    expect(json).not.toHaveResource(IamGroupPolicyAttachment);
+    for (const role of principals.roles) expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { role });
+    for (const user of principals.users) expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user });
+  });
+
   it("creates the opt-in user with its access key only when asked", () => {
     expect(synth()).not.toHaveResource(IamUser);
     const json = synth({ userName: "cross-account-ec2-dev-user" });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
-import { DESTINATION_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
 import { withEnv } from "../tools/proof/env";
 
 type Json = Record<string, unknown>;
@@ -656,5 +656,43 @@ describe("loadConfig", () => {
       { path: "region", message: "is given twice (line 1, column 2 and line 2, column 1); only the last would count: keep one" },
       expect.objectContaining({ path: "source.accountId" }),
     ]);
+  });
+});
+
+describe("parseConfig: limits at their exact boundary", () => {
+  const tags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`Key${i}`, "v"]));
+
+  it("accepts 48 tags of one's own (50 with Project and Name), and fails if 49 (51)", () => {
+    expect(() => parseConfig(rawConfig({ tags: tags(48) }))).not.toThrow();
+    expect(problemAt(rawConfig({ tags: tags(49) }), "destinations[0].tags")).toMatch(/puts 51 tags on a resource; AWS allows at most 50$/);
+  });
+
+  it("accepts a derived user name of exactly 64 characters, and fails if 65", () => {
+    // role.name + "-destination-user": 47 + 17 = 64
+    const roleName = (length: number) => "r".repeat(length);
+    const withUser = (length: number) => rawConfig({ source: { accountId: SOURCE_ACCOUNT, createUser: true }, role: { name: roleName(length) } });
+    expect(`${roleName(47)}-destination-user`).toHaveLength(64);
+    expect(() => parseConfig(withUser(47))).not.toThrow();
+    expect(problemAt(withUser(48), "destinations[0].name")).toMatch(/\(65 characters\), over IAM's limit of 64/);
+  });
+
+  it("measures the trust policy of the largest destination, not the first", () => {
+    // GIVEN a short external ID for the first destination, and one that takes the second's trust over the quota
+    const principals = Array.from({ length: 20 }, (_, i) => `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer-${String(i).padStart(2, "0")}`);
+    const data = (external: number) =>
+      rawConfig({
+        destinations: [
+          { name: "small", accountId: DESTINATION_ACCOUNT, externalId: "ab" },
+          { name: "large", accountId: OTHER_ACCOUNT, externalId: "x".repeat(external) },
+        ],
+        role: { name: "cross-account-ec2", trustedPrincipalArns: principals },
+      });
+    // WHEN the second's trust is pushed past 2,048 characters
+    const over = problemsOf(data(1224));
+    // THEN it is the one named
+    expect(over.map((p) => p.message).join("\n")).toMatch(
+      /the trust policy of destination "large" would be \d+ characters, over IAM's default quota of 2048/,
+    );
+    expect(() => parseConfig(data(2))).not.toThrow();
   });
 });

@@ -423,3 +423,36 @@ describe("bounds that hold whichever value AWS puts in EC2's resource keys", () 
       expect({ reading, decision: await decide(asRole(action, resource, context)) }).toEqual({ reading, decision: expected });
   });
 });
+
+describe("options that change a launch bound, through the synthesized stack", () => {
+  const PINNED = "ami-0123456789abcdef0";
+  const withOptions = (instance: Record<string, unknown>) =>
+    synthesizedPolicies(config({ instance: { instanceType: "t3.micro", ...instance } }, { externalId: EXTERNAL_ID }));
+  const launchAs = (policies: ReturnType<typeof synthesizedPolicies>, resource: string, context: Record<string, string>) =>
+    decide({
+      principal: policies.sessionArn,
+      action: "ec2:RunInstances",
+      resource,
+      resourceAccount: DESTINATION_ACCOUNT,
+      context: { "aws:RequestedRegion": REGION, ...context },
+      identityPolicies: [policies.permissions],
+    });
+  const image = (id: string) => `arn:aws:ec2:${REGION}::image/${id}`;
+  const networkInterface = `arn:aws:ec2:${REGION}:${DESTINATION_ACCOUNT}:network-interface/x`;
+
+  it("with instance.ami pinned, launches that image and no other, not even another of Canonical's", async () => {
+    const pinned = withOptions({ ami: PINNED });
+    expect(await launchAs(pinned, image(PINNED), { "ec2:ImageID": PINNED, "ec2:Owner": "099720109477" })).toBe("Allowed");
+    expect(await launchAs(pinned, image("ami-0fedcba9876543210"), { "ec2:ImageID": "ami-0fedcba9876543210", "ec2:Owner": "099720109477" })).toBe(
+      "ImplicitlyDenied",
+    );
+  });
+
+  it("with instance.associatePublicIpAddress, launches a network interface with a public IP, and one without", async () => {
+    const open = withOptions({ associatePublicIpAddress: true });
+    expect(await launchAs(open, networkInterface, { "ec2:AssociatePublicIpAddress": "true" })).toBe("Allowed");
+    expect(await launchAs(open, networkInterface, { "ec2:AssociatePublicIpAddress": "false" })).toBe("Allowed");
+    // and without the option, no public IP
+    expect(await launchAs(withOptions({}), networkInterface, { "ec2:AssociatePublicIpAddress": "true" })).toBe("ImplicitlyDenied");
+  });
+});

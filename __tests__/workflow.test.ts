@@ -293,7 +293,7 @@ describe("runWorkflow: deploy", () => {
     expect(w.calls.filter((c) => c.startsWith("dev-ec2 plan"))).toHaveLength(1);
   });
 
-  it("skips a retired destination, saying how to take it down", async () => {
+  it("skips a retired destination in deploy, plan and apply, saying how to take it down; diff still checks it", async () => {
     const retired = resolveTargets(config({ destinations: [{ name: "old", accountId: "222222222222", retired: true }] }));
     const w = world();
     const unit = (kind: "iam" | "ec2"): StackUnit => ({
@@ -304,16 +304,17 @@ describe("runWorkflow: deploy", () => {
       dependencies: [],
       synthesized: {},
     });
-    const outcomes = await runWorkflow("deploy", [unit("iam"), unit("ec2")], w.deps, {
-      autoApprove: true,
-      concurrency: 2,
-      retry: { initialDelayMs: 0, maxDelayMs: 0, maxTotalDelayMs: 0 },
-    });
-    expect(outcomes.map((o) => o.detail)).toEqual([
-      "old is retired: not deployed (npm run destroy -- old takes it down)",
-      "old is retired: not deployed (npm run destroy -- old takes it down)",
-    ]);
+    const options = { autoApprove: true, concurrency: 2, retry: { initialDelayMs: 0, maxDelayMs: 0, maxTotalDelayMs: 0 } };
+    for (const command of ["deploy", "plan", "apply"] as const) {
+      const outcomes = await runWorkflow(command, [unit("iam"), unit("ec2")], w.deps, options);
+      expect(outcomes.map((o) => o.detail)).toEqual([
+        "old is retired: not deployed (npm run destroy -- old takes it down)",
+        "old is retired: not deployed (npm run destroy -- old takes it down)",
+      ]);
+    }
     expect(w.calls).toEqual([]);
+    await runWorkflow("diff", [unit("iam")], w.deps, options);
+    expect(w.calls).toEqual(["old-iam plan -input=false -detailed-exitcode -lock=false"]);
   });
 });
 

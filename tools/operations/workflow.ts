@@ -338,11 +338,12 @@ export async function runWorkflow(
       ...((await deployed(unit.name)) ? {} : { changes: { ...NO_CHANGES, add: declaredResources(unit.synthesized) } }),
     });
 
+  /** A retired destination is only ever destroyed. */
+  const retired = (unit: StackUnit) =>
+    finish(unit, "skipped", { detail: `${unit.target.name} is retired: not deployed (npm run destroy -- ${unit.target.name} takes it down)` });
+
   const deploy = async (unit: StackUnit): Promise<StackOutcome> => {
-    if (unit.target.retired)
-      return finish(unit, "skipped", {
-        detail: `${unit.target.name} is retired: not deployed (npm run destroy -- ${unit.target.name} takes it down)`,
-      });
+    if (unit.target.retired) return retired(unit);
     if (unit.kind === "ec2") {
       const iam = iamOf(unit);
       if (selected(iam)) {
@@ -368,6 +369,8 @@ export async function runWorkflow(
    */
   const plan = async (unit: StackUnit): Promise<StackOutcome> => {
     const save = command === "plan";
+    // plan shows what deploy would do, and deploy leaves a retired destination alone; diff still checks it for drift.
+    if (save && unit.target.retired) return retired(unit);
     if (unit.kind === "ec2") {
       const iam = iamOf(unit);
       const upstream = selected(iam) ? await outcome(iam) : undefined;
@@ -397,6 +400,7 @@ export async function runWorkflow(
 
   /** apply: exactly the saved plans; deferred stacks are planned once their IAM stack is applied. */
   const apply = async (unit: StackUnit): Promise<StackOutcome> => {
+    if (unit.target.retired) return retired(unit);
     const saved = deps.savedPlans?.stacks[unit.name];
     if (!saved) return finish(unit, "refused", { detail: `no saved plan: run npm run plan -- ${unit.name} first` });
     if (saved.status === "unchanged") return finish(unit, "unchanged", { detail: "its plan had no changes" });
