@@ -55,3 +55,24 @@ describe("backend wiring", () => {
     });
   });
 });
+
+describe("an S3-compatible state store", () => {
+  it("passes backend.endpoint and usePathStyle to the backend and to the cross-stack remote state", () => {
+    // GIVEN a MinIO reached by hostname
+    const s3 = { type: "s3", bucket: "state", keyPrefix: "p", region: "us-east-1", endpoint: "https://minio.example.com:9000", usePathStyle: true };
+    const app = synthApp(config({ backend: s3 }));
+    // WHEN
+    const backend = terraformBlock(app.stack("destination-iam")).backend.s3;
+    const reference = remoteState(app.stack("destination-ec2"))["cross-stack-reference-input-destination-iam"] as Json;
+    // THEN
+    expect(backend).toMatchObject({ endpoints: { s3: "https://minio.example.com:9000" }, use_path_style: true });
+    expect(reference.config).toMatchObject({ endpoints: { s3: "https://minio.example.com:9000" }, use_path_style: true });
+  });
+
+  it("sets neither for AWS's own S3", () => {
+    const app = synthApp(config({ backend: { type: "s3", bucket: "state", keyPrefix: "p", region: "us-east-1" } }));
+    const backend = terraformBlock(app.stack("destination-iam")).backend.s3;
+    expect(backend).not.toHaveProperty("endpoints");
+    expect(backend).not.toHaveProperty("use_path_style");
+  });
+});

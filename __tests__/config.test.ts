@@ -696,3 +696,19 @@ describe("parseConfig: limits at their exact boundary", () => {
     expect(() => parseConfig(data(2))).not.toThrow();
   });
 });
+
+describe("parseConfig: an S3-compatible state store", () => {
+  const s3 = (extra: Json) => rawConfig({ backend: { type: "s3", bucket: "state", keyPrefix: "p", region: "us-east-1", ...extra } });
+
+  it("accepts an http(s) endpoint with a host name and port, and path-style addressing", () => {
+    expect(parseConfig(s3({ endpoint: "https://minio.example.com:9000", usePathStyle: true })).backend).toMatchObject({ usePathStyle: true });
+  });
+
+  it.each(["minio.example.com", "ftp://minio.example.com", "https://minio example.com", "https://"])("fails if the endpoint is %j", (endpoint) => {
+    expect(problemAt(s3({ endpoint }), "backend.endpoint")).toMatch(/must be an http\(s\) URL of an S3-compatible endpoint/);
+  });
+
+  it("fails if usePathStyle is not a boolean", () => {
+    expect(problemAt(s3({ usePathStyle: "yes" }), "backend.usePathStyle")).toMatch(/expected true or false/);
+  });
+});

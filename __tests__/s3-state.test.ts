@@ -12,7 +12,14 @@ const state = (resources: number) =>
     outputs: {},
   });
 
-const backend = { type: "s3", bucket: "org-tf-state", keyPrefix: "assume-role", region: "us-east-1", useLockfile: true } as const;
+const backend = {
+  type: "s3",
+  bucket: "org-tf-state",
+  keyPrefix: "assume-role",
+  region: "us-east-1",
+  useLockfile: true,
+  usePathStyle: false,
+} as const;
 const STACKS = ["destination-iam", "destination-ec2"];
 let double: AwsDouble;
 let env: Record<string, string>;

@@ -37,6 +37,8 @@ export function configureBackend(stack: TerraformStack, outdir: string, backend:
     profile: backend.profile ?? profile,
     encrypt: true,
     assumeRole: backend.roleArn ? { roleArn: backend.roleArn, sessionName: `${stackName}-state` } : undefined,
+    endpoints: backend.endpoint ? { s3: backend.endpoint } : undefined,
+    usePathStyle: backend.usePathStyle || undefined,
   });
   // CDKTF 0.21 predates S3-native locking; the key is set as an override.
   stack.addOverride("terraform.backend.s3.use_lockfile", backend.useLockfile);

@@ -311,6 +311,15 @@ const s3BackendSchema = strict({
     .describe("State-access role, separate from the EC2 role. Omitted: the caller's own credentials."),
   profile: profile.optional().meta({ description: "Profile used to reach the state.", defaultFrom: "the source profile" }),
   useLockfile: z.boolean().default(true).describe("S3-native state locking (Terraform >= 1.10)."),
+  endpoint: z
+    .string()
+    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/, "must be an http(s) URL of an S3-compatible endpoint, such as https://minio.example.com:9000")
+    .optional()
+    .describe("S3 endpoint of an S3-compatible store (MinIO, Ceph) reached by hostname; omitted: AWS's own for the region."),
+  usePathStyle: z
+    .boolean()
+    .default(false)
+    .describe("Address the bucket as `<endpoint>/<bucket>` rather than `<bucket>.<endpoint>`: most S3-compatible stores need it; AWS does not."),
 });
 
 export const configSchema = strict({

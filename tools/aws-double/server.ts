@@ -9,7 +9,7 @@ import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
 import { OidcIssuers, type IdTokenClaims } from "./oidc-issuer";
 import { AwsError, QueryParams } from "./protocol";
-import type { CallContext, Service } from "./service";
+import { RawResponse, type CallContext, type Service } from "./service";
 import { S3Service } from "./s3";
 import { StsService } from "./sts";
 
@@ -180,7 +180,11 @@ export class AwsDouble {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? "/", this.url);
-    const body = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
+    const body = raw.toString("utf8");
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")]),
+    );
     const scope = SCOPE.exec(String(request.headers.authorization ?? ""));
     const service = scope ? this.services[scope[3]] : undefined;
     const params = service?.route ? service.route(request.method ?? "GET", url) : QueryParams.parse(body || url.search.slice(1));
@@ -190,7 +194,12 @@ export class AwsDouble {
     const authorizations: Authorization[] = [];
     const region = scope?.[2] ?? "us-east-1";
     let caller: Caller | undefined;
-    const reply = (status: number, xml: string, error?: string) => {
+    const reply = (
+      status: number,
+      xml: string | Buffer,
+      error?: string,
+      extraHeaders: Readonly<Record<string, string>> = { "content-type": "text/xml" },
+    ) => {
       this.calls.push({
         service: scope?.[3] ?? (unsigned ? "sts" : "unknown"),
         action: params.action,
@@ -202,7 +211,7 @@ export class AwsDouble {
         error,
         authorizations,
       });
-      response.writeHead(status, { "content-type": "text/xml", "x-amzn-requestid": requestId });
+      response.writeHead(status, { ...extraHeaders, "x-amzn-requestid": requestId, "x-amz-request-id": requestId });
       response.end(xml);
     };
     const protocol = service?.protocol ?? this.services.sts.protocol;
@@ -219,13 +228,17 @@ export class AwsDouble {
       const known: Caller = caller;
       const context: CallContext = {
         caller: known,
+        headers,
+        body: raw,
         region,
         params,
         now: new Date(),
         authorize: (action, resources, options) => this.authorizer.authorize(known, region, action, resources, authorizations, options),
       };
       const result = await handler(context);
-      reply(200, protocol.render(params.action, result, requestId));
+      if (result instanceof RawResponse)
+        reply(result.status, typeof result.body === "string" ? Buffer.from(result.body) : result.body, undefined, result.headers);
+      else reply(200, protocol.render(params.action, result, requestId));
     } catch (error) {
       const failure =
         error instanceof AwsError

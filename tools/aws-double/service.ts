@@ -6,6 +6,10 @@ import type { Protocol, QueryParams, XmlValue } from "./protocol";
 /** AWS double (test double): what a service handler sees of one call. */
 export interface CallContext {
   readonly caller: Caller;
+  /** The request's headers, lower-case names (REST services read them: S3's If-None-Match). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request's body as sent (S3's object bytes); query services read `params` instead. */
+  readonly body: Buffer;
   /** The region of the request's signing scope (IAM: us-east-1). */
   readonly region: string;
   readonly params: QueryParams;
@@ -14,7 +18,19 @@ export interface CallContext {
   authorize(action: string, resources: readonly ResourceRequest[], options?: AuthorizeOptions): Promise<void>;
 }
 
-export type Handler = (context: CallContext) => Promise<XmlValue> | XmlValue;
+/**
+ * A REST answer that is not the protocol's XML: a status, headers and bytes
+ * as they go on the wire (S3's objects, HEAD answers, ETags).
+ */
+export class RawResponse {
+  constructor(
+    readonly status: number,
+    readonly headers: Readonly<Record<string, string>> = {},
+    readonly body: string | Buffer = "",
+  ) {}
+}
+
+export type Handler = (context: CallContext) => Promise<XmlValue | RawResponse> | XmlValue | RawResponse;
 
 /**
  * What a handler of an unsigned action sees: no caller, since the request

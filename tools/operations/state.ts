@@ -43,7 +43,12 @@ export async function orphanedS3States(backend: S3BackendConfig, stacks: readonl
   const credentials = backend.roleArn
     ? fromTemporaryCredentials({ masterCredentials: base, params: { RoleArn: backend.roleArn, RoleSessionName: "cdktf-assume-role-state-check" } })
     : base;
-  const s3 = new S3Client({ region: backend.region, credentials });
+  const s3 = new S3Client({
+    region: backend.region,
+    credentials,
+    ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
+    forcePathStyle: backend.usePathStyle,
+  });
   const prefix = `${backend.keyPrefix}/`;
   const warnings: string[] = [];
   let token: string | undefined;
