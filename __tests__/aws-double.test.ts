@@ -1,3 +1,14 @@
+import { Readable } from "node:stream";
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { decodeAwsChunked } from "../tools/aws-double/s3";
 import { DescribeImagesCommand, EC2Client, ModifyVolumeCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsDouble } from "../tools/aws-double/server";
@@ -250,4 +261,54 @@ describe("the AWS double: EC2's condition keys on modify calls, under either rea
       }
     },
   );
+});
+
+describe("the AWS double's S3, through the real SDK", () => {
+  const s3 = (profile: string) =>
+    new S3Client({ region: "us-east-1", endpoint: double.url, forcePathStyle: true, credentials: double.profiles[profile] });
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "ok",
+      (error: { name?: string; $metadata?: { httpStatusCode?: number } }) => `${error.name} ${error.$metadata?.httpStatusCode}`,
+    );
+
+  it("creates a bucket for the caller's account, and refuses a bad name or one that exists", async () => {
+    expect(await code(s3("source").send(new CreateBucketCommand({ Bucket: "double-bucket" })))).toBe("ok");
+    expect(await code(s3("source").send(new CreateBucketCommand({ Bucket: "double-bucket" })))).toBe("BucketAlreadyOwnedByYou 409");
+    expect(await code(s3("destination").send(new CreateBucketCommand({ Bucket: "double-bucket" })))).toBe("BucketAlreadyExists 409");
+    expect(await code(s3("source").send(new CreateBucketCommand({ Bucket: "Not_Valid" })))).toBe("InvalidBucketName 400");
+    expect(await code(s3("source").send(new HeadBucketCommand({ Bucket: "double-bucket" })))).toBe("ok");
+  });
+
+  it("writes conditionally, as use_lockfile relies on: If-None-Match: * fails with 412 once the object exists, If-Match on another ETag too", async () => {
+    const put = (extra: Record<string, string>) =>
+      code(s3("source").send(new PutObjectCommand({ Bucket: "double-bucket", Key: "lock", Body: "1", ...extra })));
+    expect(await put({ IfNoneMatch: "*" })).toBe("ok");
+    expect(await put({ IfNoneMatch: "*" })).toBe("PreconditionFailed 412");
+    expect(await put({ IfMatch: '"not-the-etag"' })).toBe("PreconditionFailed 412");
+    const { ETag } = await s3("source").send(new HeadObjectCommand({ Bucket: "double-bucket", Key: "lock" }));
+    expect(await put({ IfMatch: ETag ?? "" })).toBe("ok");
+  });
+
+  it("stores what the SDK sends, aws-chunked with a trailing checksum included, and reads it back", async () => {
+    // The SDK streams a body of unknown length with aws-chunked encoding and a trailing checksum.
+    const body = Readable.from([Buffer.from('{"version": 4}')]);
+    await s3("source").send(
+      new PutObjectCommand({ Bucket: "double-bucket", Key: "state.tfstate", Body: body, ContentLength: 14, ChecksumAlgorithm: "CRC32" }),
+    );
+    const object = await s3("source").send(new GetObjectCommand({ Bucket: "double-bucket", Key: "state.tfstate" }));
+    expect(await object.Body?.transformToString()).toBe('{"version": 4}');
+    expect(decodeAwsChunked(Buffer.from("5;chunk-signature=abc\r\nhello\r\n0\r\nx-amz-checksum-crc32:AAAA\r\n\r\n")).toString()).toBe("hello");
+  });
+
+  it("deletes only with s3:DeleteObject, and answers 404 for a missing object", async () => {
+    expect(await code(s3("nobody").send(new DeleteObjectCommand({ Bucket: "double-bucket", Key: "lock" })))).toBe("AccessDenied 403");
+    expect(await code(s3("source").send(new DeleteObjectCommand({ Bucket: "double-bucket", Key: "lock" })))).toBe("ok");
+    expect(await code(s3("source").send(new HeadObjectCommand({ Bucket: "double-bucket", Key: "lock" })))).toBe("NotFound 404");
+    expect(await code(s3("source").send(new GetObjectCommand({ Bucket: "double-bucket", Key: "lock" })))).toBe("NoSuchKey 404");
+  });
+
+  it("refuses a caller of another account without a bucket policy", async () => {
+    expect(await code(s3("destination").send(new GetObjectCommand({ Bucket: "double-bucket", Key: "state.tfstate" })))).toBe("AccessDenied 403");
+  });
 });

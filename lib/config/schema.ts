@@ -313,7 +313,10 @@ const s3BackendSchema = strict({
   useLockfile: z.boolean().default(true).describe("S3-native state locking (Terraform >= 1.10)."),
   endpoint: z
     .string()
-    .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/, "must be an http(s) URL of an S3-compatible endpoint, such as https://minio.example.com:9000")
+    .regex(
+      /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[\w./-]*)?$/,
+      "must be an http(s) URL of an S3-compatible endpoint, such as https://minio.example.com:9000",
+    )
     .optional()
     .describe("S3 endpoint of an S3-compatible store (MinIO, Ceph) reached by hostname; omitted: AWS's own for the region."),
   usePathStyle: z
