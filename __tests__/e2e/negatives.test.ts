@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT, TUTORIAL_PROFILES, Workspace } from "../../tools/proof/e2e";
-import { E2E_TIMEOUT_MS, folded, unexpectedCalls } from "./support";
+import { E2E_TIMEOUT_MS, expectSucceeded, folded, unexpectedCalls } from "./support";
 
 type Json = Record<string, unknown>;
 const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Json;
@@ -127,7 +127,7 @@ describe("end to end, runs converge", () => {
         });
 
         // THEN the first finishes the job, the second stops at once with a clear message, and nothing exists twice
-        expect(resumed.code).toBe(0);
+        expectSucceeded(resumed);
         expect(resumed.output).toContain("Taking over the lock of a workflow that no longer runs");
         const concurrent = await second;
         expect(concurrent?.code).toBe(1);

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { lookup } from "node:dns/promises";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
@@ -106,6 +106,19 @@ export function mirrorCliConfig(mirror: string): string {
   ].join("\n");
 }
 
+/**
+ * Writes `text` unless the file already holds it, through a rename: another
+ * command's Terraform may be reading the file at that moment, and must never
+ * see it empty or half written.
+ */
+function writeIfChanged(file: string, text: string): void {
+  if (existsSync(file) && readFileSync(file, "utf8") === text) return;
+  mkdirSync(dirname(file), { recursive: true });
+  const staging = `${file}.${process.pid}`;
+  writeFileSync(staging, text);
+  renameSync(staging, file);
+}
+
 export interface FindProvidersOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly home?: string;
@@ -143,8 +156,7 @@ export function findProviders(options: FindProvidersOptions = {}): ProviderSourc
     options.searchRoots ?? (env.TF_PROVIDER_SEARCH_ROOTS === undefined ? undefined : env.TF_PROVIDER_SEARCH_ROOTS.split(":").filter(Boolean));
   const mirror = named ? resolve(named) : searchMirror(roots);
   if (!mirror) return { kind: "registry", description: "the registry (no local mirror found)", env: {} };
-  mkdirSync(dirname(configFile), { recursive: true });
-  writeFileSync(configFile, mirrorCliConfig(mirror));
+  writeIfChanged(configFile, mirrorCliConfig(mirror));
   return { kind: "mirror", description: `the filesystem mirror ${mirror}`, env: { TF_CLI_CONFIG_FILE: configFile }, mirror };
 }
 
