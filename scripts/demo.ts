@@ -10,13 +10,23 @@ import { runScript } from "./entry";
  * that plan, shows the assumed identity and the instance, checks for drift,
  * destroys, and ends with one summary line. Exit 0 only if all held.
  */
-const PROGRESS =
-  /^([\w-]+: \w+ started|[\w-]+: (deployed|applied|destroyed|read|failed|refused|skipped|deferred|no changes|not deployed|\d+ to add|apply \d+|destroy \d+|plan: \d+)|[\w-]+ {4}|(plan|apply|deploy|destroy|diff|output): \d+|Synthesized|Terraform providers|STACK|[\w-]+-(iam|ec2) {2}\d{12})/;
+const PROGRESS = new RegExp(
+  [
+    /^[\w-]+: (\w+ started|deployed|applied|destroyed|read|failed|refused|skipped|deferred|no changes|not deployed|(plan:|apply|destroy) \d+)/,
+    // The review of each plan: one resource address a line.
+    /^[\w-]+ {4}( {2}[+~-]|-\/\+) [\w.-]+( \(replace\))?$/,
+    /^(plan|apply|deploy|destroy|diff|output): \d+/,
+    /^(Synthesized|Terraform providers|STACK )/,
+    /^[\w-]+-(iam|ec2) +\d{12} /,
+  ]
+    .map((r) => r.source)
+    .join("|"),
+);
 
 runScript(async () => {
   const started = Date.now();
   const example = JSON.parse(readFileSync(join(PROJECT_ROOT, "config/default.json"), "utf8")) as Record<string, unknown>;
-  console.log("Starting the AWS double (STS, IAM and EC2 on 127.0.0.1; source account 111111111111, destination 222222222222)...");
+  console.log("Starting the AWS double (STS, IAM, EC2 and S3 on 127.0.0.1; source account 111111111111, destination 222222222222)...");
   const ws = await Workspace.open("demo", example, { profiles: [...TUTORIAL_PROFILES] });
   const checks: [string, boolean][] = [];
   const step = async (title: string, script: Script, args: string[]): Promise<RunResult> => {
