@@ -100,7 +100,7 @@ describe("parseConfig", () => {
   it.each(["arn:aws:iam::111111111111:group/admins", "arn:aws:iam::1111:role/ci", "arn:aws:s3:::bucket", "111111111111"])(
     "fails if a trusted principal ARN is malformed: %s",
     (arn) => {
-      expect(problemAt(withRole({ trustedPrincipalArns: [arn] }), "role.trustedPrincipalArns[0]")).toMatch(/must be the ARN of an IAM user or role/);
+      expect(problemAt(withRole({ trustedPrincipalArns: [arn] }), "role.trustedPrincipalArns[0]")).toMatch(/must be the exact ARN of an IAM user or role/);
     },
   );
 
@@ -710,5 +710,32 @@ describe("parseConfig: an S3-compatible state store", () => {
 
   it("fails if usePathStyle is not a boolean", () => {
     expect(problemAt(s3({ usePathStyle: "yes" }), "backend.usePathStyle")).toMatch(/expected true or false/);
+  });
+});
+
+describe("parseConfig: a trusted principal is named exactly, never by a pattern", () => {
+  const principal = (arn: string) => rawConfig({ role: { name: "cross-account-ec2", trustedPrincipalArns: [arn] } });
+
+  it.each([
+    "arn:aws:iam::111111111111:role/*",
+    "arn:aws:iam::111111111111:role/ci-*",
+    "arn:aws:iam::111111111111:user/?lice",
+    "arn:aws:iam::111111111111:role/team*/ci",
+    "arn:aws:iam::111111111111:role/has space",
+    `arn:aws:iam::111111111111:role/${"r".repeat(65)}`,
+    "arn:aws:iam::111111111111:group/ops",
+  ])("fails if the ARN is %s", (arn) => {
+    expect(problemAt(principal(arn), "role.trustedPrincipalArns[0]")).toMatch(
+      /must be the exact ARN of an IAM user or role \(a name of 1-64 letters, digits and \+=,\.@_-, no wildcard\)/,
+    );
+  });
+
+  it.each([
+    "arn:aws:iam::111111111111:role/ci",
+    "arn:aws:iam::111111111111:role/teams/platform/ci-deployer",
+    `arn:aws:iam::111111111111:user/${"u".repeat(64)}`,
+    "arn:aws:iam::111111111111:user/alice@example.com",
+  ])("accepts %s", (arn) => {
+    expect(() => parseConfig(principal(arn))).not.toThrow();
   });
 });

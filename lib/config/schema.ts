@@ -26,8 +26,15 @@ const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
-/** A user or role (not a group: groups cannot be principals) or the account root. */
-export const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|user\/[\x21-\x7e]+|role\/[\x21-\x7e]+)$/;
+/**
+ * A user or role (not a group: groups cannot be principals) or the account
+ * root, named exactly: an optional path, then a name by IAM's rules
+ * (CreateUser, CreateRole: 1-64 of letters, digits and +=,.@_-). Never a
+ * pattern: in the trust's aws:PrincipalArn condition a `*` or `?` would match,
+ * and `role/*` would trust every role of the account.
+ */
+export const PRINCIPAL_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(root|(?:user|role)(?:\/[\x21-\x29\x2b-\x2e\x30-\x3e\x40-\x7e]+)*\/[\w+=,.@-]{1,64})$/;
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:role\/[\x21-\x7e]+$/;
 const POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[\x21-\x7e]+$/;
 
@@ -196,7 +203,14 @@ const roleSchema = strict({
     .describe("Name of the role created in each destination account."),
   path: z.string().regex(IAM_PATH, "must be an IAM path: / or /segment/.../").default("/").describe("IAM path of the role."),
   trustedPrincipalArns: z
-    .array(z.string().regex(PRINCIPAL_ARN, "must be the ARN of an IAM user or role, e.g. arn:aws:iam::111111111111:role/ci"))
+    .array(
+      z
+        .string()
+        .regex(
+          PRINCIPAL_ARN,
+          "must be the exact ARN of an IAM user or role (a name of 1-64 letters, digits and +=,.@_-, no wildcard), e.g. arn:aws:iam::111111111111:role/ci",
+        ),
+    )
     .default([])
     .describe(
       "Source-account users or roles allowed to assume the role (matched with aws:PrincipalArn); the IAM stack also attaches the assume-role policy to each, since trust alone grants nothing. Empty: every principal of the source account whose own identity policy allows it.",
