@@ -1,3 +1,11 @@
+import {
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  type CreateRoleCommandInput,
+} from "@aws-sdk/client-iam";
 import { Readable } from "node:stream";
 import {
   CreateBucketCommand,
@@ -310,5 +318,67 @@ describe("the AWS double's S3, through the real SDK", () => {
 
   it("refuses a caller of another account without a bucket policy", async () => {
     expect(await code(s3("destination").send(new GetObjectCommand({ Bucket: "double-bucket", Key: "state.tfstate" })))).toBe("AccessDenied 403");
+  });
+});
+
+describe("the AWS double's IAM applies IAM's input rules, answering with IAM's error codes", () => {
+  const iam = () => new IAMClient({ region: "us-east-1", endpoint: double.url, credentials: double.profiles.destination, maxAttempts: 1 });
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "ok",
+      (error: { name?: string }) => error.name,
+    );
+  const trustOf = (padding: number) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "x".repeat(padding), Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "sts:AssumeRole" }],
+    });
+  const trustSized = (chars: number) => trustOf(chars - trustOf(0).length);
+  const role = (name: string, extra: Partial<CreateRoleCommandInput> = {}) =>
+    code(iam().send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trustSized(200), ...extra })));
+
+  it("takes role names of up to 64 characters and group names of up to 128", async () => {
+    expect(await role("r".repeat(64))).toBe("ok");
+    expect(await role("r".repeat(65))).toBe("ValidationError");
+    expect(await code(iam().send(new CreateGroupCommand({ GroupName: "g".repeat(128) })))).toBe("ok");
+    expect(await code(iam().send(new CreateGroupCommand({ GroupName: "g".repeat(129) })))).toBe("ValidationError");
+  });
+
+  it("counts a trust policy as IAM does, whitespace not counted: 2,048 characters pass, 2,049 do not", async () => {
+    expect(trustSized(2048)).toHaveLength(2048);
+    expect(await role("trust-2048", { AssumeRolePolicyDocument: trustSized(2048) })).toBe("ok");
+    expect(await role("trust-2049", { AssumeRolePolicyDocument: trustSized(2049) })).toBe("LimitExceededException");
+    expect(await role("trust-spaced", { AssumeRolePolicyDocument: trustSized(2048).replace(/,/g, ",   ") })).toBe("ok");
+  });
+
+  it("takes session durations of 1 to 12 hours and descriptions of up to 1,000 characters", async () => {
+    expect(await role("short-session", { MaxSessionDuration: 3599 })).toBe("ValidationError");
+    expect(await role("long-session", { MaxSessionDuration: 43201 })).toBe("ValidationError");
+    expect(await role("long-description", { Description: "d".repeat(1001) })).toBe("ValidationError");
+  });
+
+  it("refuses more than 50 tags, an aws: key and a value over 256 characters", async () => {
+    const tags = (count: number) => Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+    expect(await role("tags-50", { Tags: tags(50) })).toBe("ok");
+    expect(await role("tags-51", { Tags: tags(51) })).toBe("LimitExceededException");
+    expect(await role("tags-aws", { Tags: [{ Key: "aws:owner", Value: "x" }] })).toBe("InvalidInputException");
+    expect(await role("tags-long", { Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("ValidationError");
+  });
+
+  it("keeps a managed policy within 6,144 characters and a role's inline policies within 10,240 together", async () => {
+    const document = (chars: number) => {
+      const base = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "", Effect: "Allow", Action: "ec2:DescribeImages", Resource: "*" }] });
+      return base.replace('"Sid":""', `"Sid":"${"s".repeat(chars - base.length)}"`);
+    };
+    expect(await code(iam().send(new CreatePolicyCommand({ PolicyName: "p-6144", PolicyDocument: document(6144) })))).toBe("ok");
+    expect(await code(iam().send(new CreatePolicyCommand({ PolicyName: "p-6145", PolicyDocument: document(6145) })))).toBe("LimitExceededException");
+    await role("inline-holder");
+    const put = (name: string, chars: number) =>
+      code(iam().send(new PutRolePolicyCommand({ RoleName: "inline-holder", PolicyName: name, PolicyDocument: document(chars) })));
+    expect(await put("first", 6000)).toBe("ok");
+    expect(await put("second", 4240)).toBe("ok");
+    expect(await put("third", 200)).toBe("LimitExceededException");
+    // Replacing a policy counts its new size, not both.
+    expect(await put("second", 4240)).toBe("ok");
   });
 });

@@ -110,6 +110,46 @@ const AWS_MANAGED: Record<string, Json> = {
 const IAM_PATH = /^\/([\x21-\x7e]{1,510}\/)?$/;
 const IAM_NAME = /^[\w+=,.@-]+$/;
 
+/** IAM's input rules (the API reference of each call, and IAM's quotas), enforced as IAM answers them. */
+export const IAM_RULES = {
+  /** Name lengths: CreateRole and CreateUser take 64 characters, CreateGroup and CreatePolicy 128. */
+  nameLength: { RoleName: 64, UserName: 64, GroupName: 128, PolicyName: 128 } as Record<string, number>,
+  /** Quotas counted as IAM counts them, without whitespace. */
+  trustPolicyChars: 2048,
+  managedPolicyChars: 6144,
+  /** All inline policies of one role together. */
+  roleInlineChars: 10240,
+  maxTags: 50,
+  tagKeyLength: 128,
+  tagValueLength: 256,
+  descriptionLength: 1000,
+  sessionSeconds: { min: 3600, max: 43200 },
+} as const;
+
+/** A policy's size as IAM's quotas count it: characters, whitespace not counted. */
+export const policySize = (text: string) => text.replace(/\s/g, "").length;
+
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** IAM's tag rules: at most 50, keys of 1-128 and values of up to 256 allowed characters, no `aws:` prefix. */
+export function tagProblem(tags: Readonly<Record<string, string>>): AwsError | undefined {
+  const entries = Object.entries(tags);
+  if (entries.length > IAM_RULES.maxTags)
+    return new AwsError("LimitExceeded", `The number of tags has reached the maximum limit of ${IAM_RULES.maxTags}.`, 409);
+  for (const [key, value] of entries) {
+    if (key.toLowerCase().startsWith("aws:")) return new AwsError("InvalidInput", `User-defined tag keys can't start with 'aws:': ${key}`, 400);
+    if (key.length < 1 || key.length > IAM_RULES.tagKeyLength || !TAG_TEXT.test(key))
+      return new AwsError("ValidationError", `1 validation error detected: Value '${key}' at 'tags.member.key' failed to satisfy constraint`, 400);
+    if (value.length > IAM_RULES.tagValueLength || !TAG_TEXT.test(value))
+      return new AwsError(
+        "ValidationError",
+        `1 validation error detected: Value '${value}' at 'tags.member.value' failed to satisfy constraint`,
+        400,
+      );
+  }
+  return undefined;
+}
+
 /**
  * How a new role refuses AssumeRole, as IAM's eventual consistency does:
  * for a time (as in AWS), or for its first calls (the same, deterministic,
@@ -312,9 +352,23 @@ export class IamService implements Service {
     const accountOf = (c: CallContext) => this.account(c.caller.accountId);
     const name = (params: QueryParams, key: string) => {
       const value = params.required(key);
-      if (!IAM_NAME.test(value) || value.length > 128)
-        throw new AwsError("ValidationError", `1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint`);
+      if (!IAM_NAME.test(value) || value.length > (IAM_RULES.nameLength[key] ?? 128))
+        throw new AwsError(
+          "ValidationError",
+          `1 validation error detected: Value '${value}' at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${IAM_RULES.nameLength[key] ?? 128}, and match [\\w+=,.@-]+`,
+        );
       return value;
+    };
+    /** Tags of a create call, refused as IAM refuses them. */
+    const validTags = (params: QueryParams) => {
+      const tags = memberTags(params);
+      const problem = tagProblem(tags);
+      if (problem) throw problem;
+      return tags;
+    };
+    const quota = (what: string, limit: number, text: string) => {
+      if (policySize(text) > limit) throw new AwsError("LimitExceeded", `Cannot exceed quota for ${what}: ${limit}`, 409);
+      return text;
     };
     const path = (params: QueryParams) => {
       const value = params.get("Path") ?? "/";
@@ -426,7 +480,15 @@ export class IamService implements Service {
         [`Put${kind}Policy`]: async (c) => {
           const holder = holderOf(c);
           await on(`Put${kind}Policy`, holder.arn)(c);
-          holder.inline.set(name(c.params, "PolicyName"), validDocument(c.params.required("PolicyDocument"), "PolicyDocument"));
+          const policyName = name(c.params, "PolicyName");
+          const text = validDocument(c.params.required("PolicyDocument"), "PolicyDocument");
+          // A role's inline policies share one quota (RolePolicySize): the new one counted with the others.
+          if (kind === "Role") {
+            const others = [...holder.inline].filter(([other]) => other !== policyName).map(([, other]) => policySize(other));
+            if (others.reduce((sum, size) => sum + size, policySize(text)) > IAM_RULES.roleInlineChars)
+              throw new AwsError("LimitExceeded", `Maximum policy size of ${IAM_RULES.roleInlineChars} bytes exceeded for role ${holder.name}`, 409);
+          }
+          holder.inline.set(policyName, text);
           return undefined;
         },
         [`Get${kind}Policy`]: async (c) => {
@@ -476,8 +538,20 @@ export class IamService implements Service {
         const roleName = name(c.params, "RoleName");
         const rolePath = path(c.params);
         const arn = this.arn(c.caller.accountId, "role", rolePath, roleName);
-        const tags = memberTags(c.params);
+        const tags = validTags(c.params);
         const boundary = c.params.get("PermissionsBoundary");
+        const seconds = c.params.int("MaxSessionDuration") ?? IAM_RULES.sessionSeconds.min;
+        if (seconds < IAM_RULES.sessionSeconds.min || seconds > IAM_RULES.sessionSeconds.max)
+          throw new AwsError(
+            "ValidationError",
+            `1 validation error detected: Value '${seconds}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200`,
+          );
+        if ((c.params.get("Description") ?? "").length > IAM_RULES.descriptionLength)
+          throw new AwsError(
+            "ValidationError",
+            "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000",
+          );
+        quota("ACLSizePerRole", IAM_RULES.trustPolicyChars, c.params.required("AssumeRolePolicyDocument"));
         await on("CreateRole", arn, { ...requestTagContext(tags), ...(boundary ? { "iam:PermissionsBoundary": boundary } : {}) })(c);
         const account = accountOf(c);
         if (account.roles.has(roleName)) throw new AwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`, 409);
@@ -521,7 +595,7 @@ export class IamService implements Service {
       UpdateAssumeRolePolicy: async (c) => {
         const role = roleOf(c);
         await on("UpdateAssumeRolePolicy", role.arn)(c);
-        role.trustPolicy = validDocument(c.params.required("PolicyDocument"), "PolicyDocument");
+        role.trustPolicy = quota("ACLSizePerRole", IAM_RULES.trustPolicyChars, validDocument(c.params.required("PolicyDocument"), "PolicyDocument"));
         return undefined;
       },
       PutRolePermissionsBoundary: async (c) => {
@@ -538,7 +612,9 @@ export class IamService implements Service {
       },
       TagRole: async (c) => {
         const role = roleOf(c);
-        const tags = memberTags(c.params);
+        const tags = validTags(c.params);
+        const problem = tagProblem({ ...role.tags, ...tags });
+        if (problem) throw problem;
         await on("TagRole", role.arn, { ...requestTagContext(tags), ...resourceTagContext(role.tags) })(c);
         role.tags = { ...role.tags, ...tags };
         return undefined;
@@ -615,7 +691,8 @@ export class IamService implements Service {
         const policyName = name(c.params, "PolicyName");
         const policyPath = path(c.params);
         const arn = this.arn(c.caller.accountId, "policy", policyPath, policyName);
-        const tags = memberTags(c.params);
+        const tags = validTags(c.params);
+        quota("PolicySize", IAM_RULES.managedPolicyChars, c.params.required("PolicyDocument"));
         await on("CreatePolicy", arn, requestTagContext(tags))(c);
         const account = accountOf(c);
         if (account.policies.has(policyName))
@@ -771,7 +848,7 @@ export class IamService implements Service {
       CreateUser: async (c) => {
         const userName = name(c.params, "UserName");
         const userPath = path(c.params);
-        const tags = memberTags(c.params);
+        const tags = validTags(c.params);
         await on("CreateUser", this.arn(c.caller.accountId, "user", userPath, userName), requestTagContext(tags))(c);
         return { User: userXml(this.addUser(c.caller.accountId, userName, userPath, tags)) };
       },
