@@ -100,7 +100,9 @@ describe("parseConfig", () => {
   it.each(["arn:aws:iam::111111111111:group/admins", "arn:aws:iam::1111:role/ci", "arn:aws:s3:::bucket", "111111111111"])(
     "fails if a trusted principal ARN is malformed: %s",
     (arn) => {
-      expect(problemAt(withRole({ trustedPrincipalArns: [arn] }), "role.trustedPrincipalArns[0]")).toMatch(/must be the exact ARN of an IAM user or role/);
+      expect(problemAt(withRole({ trustedPrincipalArns: [arn] }), "role.trustedPrincipalArns[0]")).toMatch(
+        /must be the exact ARN of an IAM user or role/,
+      );
     },
   );
 

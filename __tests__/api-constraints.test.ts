@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, parseConfig } from "../lib/config";
+import { API_CONSTRAINTS, apiConstraintsTable } from "../lib/config/api-constraints";
+import { rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
+
+type Json = Record<string, unknown>;
+
+/** The example config with the sections a field needs (CI's OIDC role, S3 state). */
+function baseFor(field: string): Json {
+  const base = rawConfig();
+  if (field.startsWith("source.ciOidc")) base.source = { ...(base.source as Json), ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"] } };
+  if (field.startsWith("backend.")) base.backend = { type: "s3", bucket: "org-tf-state", keyPrefix: "assume-role", region: "us-east-1" };
+  return base;
+}
+
+/** Sets `value` at a dotted path (`role.name`, `destinations[0].accountId`); an array value replaces the list a `[0]` names. */
+function withValue(data: Json, field: string, value: unknown): Json {
+  const path = Array.isArray(value) ? field.replace(/\[0\]$/, "") : field;
+  const keys = path.split(".").flatMap((part) => part.split(/\[(\d+)\]/).filter(Boolean));
+  const copy = structuredClone(data);
+  let at: Record<string, unknown> = copy;
+  keys.slice(0, -1).forEach((key) => {
+    at[key] ??= {};
+    at = at[key] as Record<string, unknown>;
+  });
+  at[keys.at(-1) as string] = value;
+  return copy;
+}
+
+/** Violations a single value cannot carry. */
+function violating(field: string, violation: unknown): Json {
+  if (violation === "many") {
+    const principals = Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer-${String(i).padStart(3, "0")}`);
+    return withValue(baseFor(field), "role.trustedPrincipalArns", principals);
+  }
+  if (violation === "51 tags") return withValue(baseFor(field), field, Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])));
+  return withValue(baseFor(field), field, violation);
+}
+
+function problemPaths(data: Json): string[] {
+  try {
+    parseConfig(data, "test");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.path);
+    throw error;
+  }
+  return [];
+}
+
+describe("every value that reaches an AWS API", () => {
+  it.each(API_CONSTRAINTS.map((row) => [row.field, row.parameter, row]))("fails if %s breaks %s's rule", (_field, _parameter, row) => {
+    const paths = problemPaths(violating(row.field, row.violation));
+    expect(paths.filter((path) => path === row.field || path.startsWith(`${row.field}.`) || path.startsWith(`${row.field}[`))).not.toEqual([]);
+  });
+
+  it("the example config meets every rule", () => {
+    for (const row of API_CONSTRAINTS)
+      expect({ field: row.field, problems: problemPaths(baseFor(row.field)) }).toEqual({ field: row.field, problems: [] });
+  });
+
+  it("is what docs/api-constraints.md shows (npm run docs:config after changing it)", () => {
+    expect(readFileSync(join(__dirname, "..", "docs", "api-constraints.md"), "utf8")).toBe(apiConstraintsTable());
+  });
+});

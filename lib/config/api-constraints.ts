@@ -1,0 +1,240 @@
+/**
+ * Every config value that reaches an AWS API, with the parameter it becomes,
+ * the constraint AWS documents for it and where. The config schema and the
+ * cross-field rules enforce these; `docs/api-constraints.md` is generated
+ * from this list (`npm run docs:config`), and a test feeds each row's
+ * violating value to the config and expects it refused at that field.
+ */
+export interface ApiConstraint {
+  /** The config field, as problems name it (`destinations[0].name`). */
+  readonly field: string;
+  /** The API call and parameter the value becomes. */
+  readonly parameter: string;
+  readonly constraint: string;
+  /** Where AWS documents it: the API reference page or the quotas page. */
+  readonly source: string;
+  /** A value AWS would refuse there (JSON), which the config must refuse too. */
+  readonly violation: unknown;
+}
+
+const IAM = "IAM API Reference";
+const STS = "STS API Reference";
+const EC2 = "EC2 API Reference";
+const QUOTAS = "IAM and AWS STS quotas (IAM User Guide)";
+
+export const API_CONSTRAINTS: readonly ApiConstraint[] = [
+  {
+    field: "region",
+    parameter: "every client's region",
+    constraint: "an AWS region name",
+    source: "AWS General Reference, Regions and endpoints",
+    violation: "us-east",
+  },
+  {
+    field: "source.accountId",
+    parameter: "IAM ARNs (account ID)",
+    constraint: "12 digits",
+    source: "AWS Account Management Reference",
+    violation: "12345",
+  },
+  {
+    field: "destinations[0].accountId",
+    parameter: "IAM ARNs (account ID)",
+    constraint: "12 digits",
+    source: "AWS Account Management Reference",
+    violation: 222222222222,
+  },
+  {
+    field: "role.name",
+    parameter: "iam:CreateRole RoleName",
+    constraint: "1-64 characters of [\\w+=,.@-]",
+    source: `${IAM}, CreateRole`,
+    violation: "cross account",
+  },
+  {
+    field: "role.path",
+    parameter: "iam:CreateRole Path",
+    constraint: "`/`, or `/` + 1-510 printable ASCII characters + `/`",
+    source: `${IAM}, CreateRole`,
+    violation: "no-slashes",
+  },
+  {
+    field: "role.maxSessionDurationSeconds",
+    parameter: "iam:CreateRole MaxSessionDuration",
+    constraint: "3600-43200 seconds",
+    source: `${IAM}, CreateRole`,
+    violation: 60,
+  },
+  {
+    field: "role.permissionsBoundaryArn",
+    parameter: "iam:CreateRole PermissionsBoundary",
+    constraint: "a managed policy ARN",
+    source: `${IAM}, CreateRole`,
+    violation: "arn:aws:iam::111111111111:role/boundary",
+  },
+  {
+    field: "role.trustedPrincipalArns[0]",
+    parameter: "trust policy, aws:PrincipalArn",
+    constraint: "the exact ARN of a user or role: optional path, a name of 1-64 [\\w+=,.@-], no wildcard",
+    source: `${IAM}, CreateRole; IAM User Guide, aws:PrincipalArn`,
+    violation: ["arn:aws:iam::111111111111:role/*"],
+  },
+  {
+    field: "role.trustedPrincipalArns",
+    parameter: "iam:CreateRole AssumeRolePolicyDocument",
+    constraint: "the trust policy at most 2,048 characters, whitespace not counted (the largest destination's)",
+    source: QUOTAS,
+    violation: "many",
+  },
+  {
+    field: "role.externalId",
+    parameter: "sts:AssumeRole ExternalId",
+    constraint: "2-1224 characters of [\\w+=,.@:/-]",
+    source: `${STS}, AssumeRole`,
+    violation: "x",
+  },
+  {
+    field: "role.sessionName",
+    parameter: "sts:AssumeRole RoleSessionName",
+    constraint: "2-64 characters of [\\w+=,.@-]",
+    source: `${STS}, AssumeRole`,
+    violation: "two words",
+  },
+  {
+    field: "role.sourceIdentity",
+    parameter: "sts:AssumeRole SourceIdentity",
+    constraint: "2-64 characters of [\\w+=,.@-]",
+    source: `${STS}, AssumeRole`,
+    violation: "x",
+  },
+  {
+    field: "role.sessionTags",
+    parameter: "sts:AssumeRole Tags",
+    constraint: "at most 50; keys 1-128, values up to 256 characters of IAM's tag set, no aws: prefix",
+    source: `${STS}, AssumeRole`,
+    violation: { "aws:team": "x" },
+  },
+  {
+    field: "role.sourceOrgId",
+    parameter: "trust policy, aws:PrincipalOrgID",
+    constraint: "o- and 10-32 lowercase letters or digits",
+    source: "AWS Organizations API Reference, Organization",
+    violation: "o-1",
+  },
+  {
+    field: "source.attachTo.groups[0]",
+    parameter: "iam:AttachGroupPolicy GroupName",
+    constraint: "1-128 characters of [\\w+=,.@-]",
+    source: `${IAM}, AttachGroupPolicy`,
+    violation: ["ops team"],
+  },
+  {
+    field: "source.attachTo.roles[0]",
+    parameter: "iam:AttachRolePolicy RoleName",
+    constraint: "1-64 characters of [\\w+=,.@-]",
+    source: `${IAM}, AttachRolePolicy`,
+    violation: ["r".repeat(65)],
+  },
+  {
+    field: "source.attachTo.users[0]",
+    parameter: "iam:AttachUserPolicy UserName",
+    constraint: "1-64 characters of [\\w+=,.@-]",
+    source: `${IAM}, AttachUserPolicy`,
+    violation: ["u".repeat(65)],
+  },
+  {
+    field: "source.ciOidc.providerUrl",
+    parameter: "iam:CreateOpenIDConnectProvider Url",
+    constraint: "an https URL of up to 255 characters",
+    source: `${IAM}, CreateOpenIDConnectProvider`,
+    violation: "http://token.example.com",
+  },
+  {
+    field: "source.ciOidc.audience",
+    parameter: "iam:CreateOpenIDConnectProvider ClientIDList",
+    constraint: "1-255 characters",
+    source: `${IAM}, CreateOpenIDConnectProvider`,
+    violation: "",
+  },
+  {
+    field: "tags",
+    parameter: "iam:CreateRole / CreatePolicy / CreateUser Tags, ec2:CreateTags",
+    constraint: "keys 1-128, values up to 256 characters of IAM's tag set, no aws: prefix",
+    source: `${IAM}, Tag; ${EC2}, Tag`,
+    violation: { "aws:owner": "x" },
+  },
+  {
+    field: "destinations[0].tags",
+    parameter: "Tags on one resource",
+    constraint: "at most 50, the project's Project and Name included",
+    source: `${IAM}, TagRole; ${EC2}, CreateTags`,
+    violation: "51 tags",
+  },
+  {
+    field: "instance.instanceType",
+    parameter: "ec2:RunInstances InstanceType",
+    constraint: "an instance type EC2 offers",
+    source: `${EC2}, RunInstances`,
+    violation: "t3.gigantic",
+  },
+  {
+    field: "instance.ami",
+    parameter: "ec2:RunInstances ImageId",
+    constraint: "ami- and 8 or 17 hexadecimal digits",
+    source: `${EC2}, RunInstances`,
+    violation: "ami-xyz",
+  },
+  {
+    field: "instance.subnetId",
+    parameter: "ec2:RunInstances SubnetId",
+    constraint: "subnet- and 8 or 17 hexadecimal digits",
+    source: `${EC2}, RunInstances`,
+    violation: "subnet-1",
+  },
+  {
+    field: "instance.rootVolumeSizeGiB",
+    parameter: "ec2:RunInstances BlockDeviceMapping Ebs.VolumeSize",
+    constraint: "gp3: 1-16384 GiB (the project: 8-16384)",
+    source: `${EC2}, EbsBlockDevice`,
+    violation: 20000,
+  },
+  {
+    field: "backend.bucket",
+    parameter: "s3:CreateBucket Bucket (the state bucket)",
+    constraint: "S3's bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens, no reserved prefix or suffix",
+    source: "Amazon S3 User Guide, Bucket naming rules",
+    violation: "Bad_Bucket",
+  },
+  {
+    field: "backend.keyPrefix",
+    parameter: "s3:PutObject Key (<keyPrefix>/<stack>.tfstate)",
+    constraint: "safe key characters, no leading or trailing /",
+    source: "Amazon S3 User Guide, Naming objects",
+    violation: "/leading",
+  },
+  {
+    field: "backend.roleArn",
+    parameter: "sts:AssumeRole RoleArn (the state role)",
+    constraint: "an IAM role ARN",
+    source: `${STS}, AssumeRole`,
+    violation: "role/tf-state",
+  },
+];
+
+/** The table for docs/api-constraints.md. */
+export function apiConstraintsTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, "\\|");
+  return [
+    "# What reaches AWS, and the rules it must meet",
+    "",
+    "Generated from `lib/config/api-constraints.ts` by `npm run docs:config`. Every config value that becomes an AWS API",
+    "parameter, the constraint AWS documents for it, and where; the config refuses a value that breaks it, before anything",
+    "is written (a test feeds each row's violating value to the config), and the AWS double answers the same values with",
+    "AWS's error codes where it serves the API (see docs/aws-double.md).",
+    "",
+    "| Field | API parameter | Constraint | Where AWS documents it |",
+    "| --- | --- | --- | --- |",
+    ...API_CONSTRAINTS.map((r) => `| \`${r.field}\` | ${cell(r.parameter)} | ${cell(r.constraint)} | ${cell(r.source)} |`),
+    "",
+  ].join("\n");
+}
