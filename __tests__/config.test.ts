@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
+import { ConfigError, CROSS_FIELD_RULES, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
 import { withEnv } from "../tools/proof/env";
 
@@ -739,5 +739,62 @@ describe("parseConfig: a trusted principal is named exactly, never by a pattern"
     "arn:aws:iam::111111111111:user/alice@example.com",
   ])("accepts %s", (arn) => {
     expect(() => parseConfig(principal(arn))).not.toThrow();
+  });
+});
+
+describe("parseConfig: every cross-field rule still runs beside a shape error elsewhere", () => {
+  const role = (extra: Json) => ({ role: { name: "cross-account-ec2", ...extra } });
+  const source = (extra: Json) => ({ source: { accountId: SOURCE_ACCOUNT, profile: "source", ...extra } });
+  const other = `arn:aws:iam::${OTHER_ACCOUNT}:role/ci`;
+  const mine = `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`;
+  // One case per entry of CROSS_FIELD_RULES.
+  const cases: [string, Json][] = [
+    [
+      "unique destination names",
+      {
+        destinations: [
+          { name: "dev", accountId: DESTINATION_ACCOUNT },
+          { name: "dev", accountId: OTHER_ACCOUNT },
+        ],
+      },
+    ],
+    ["destinations outside the source account", { destinations: [{ name: "dev", accountId: SOURCE_ACCOUNT }] }],
+    [
+      "one destination per account",
+      {
+        destinations: [
+          { name: "dev", accountId: DESTINATION_ACCOUNT },
+          { name: "prod", accountId: DESTINATION_ACCOUNT },
+        ],
+      },
+    ],
+    ["regions in the partition", { region: "cn-north-1" }],
+    ["the Project tag comes from project", { tags: { Project: "other" } }],
+    ["derived names within IAM's limits", { ...role({ name: "r".repeat(60) }), ...source({ createUser: true }) }],
+    ["attachTo entries listed once", source({ attachTo: { groups: ["ops", "ops"] } })],
+    ["at most 50 tags a resource", { tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])) }],
+    [
+      "the trust policy within its quota",
+      role({ trustedPrincipalArns: Array.from({ length: 60 }, (_, i) => `${mine}-${String(i).padStart(3, "0")}`) }),
+    ],
+    ["the boundary in the partition", role({ permissionsBoundaryArn: "arn:aws-cn:iam::111111111111:policy/boundary" })],
+    ["a created user that can assume the role", { ...source({ createUser: true }), ...role({ requireMfa: true }) }],
+    ["trusted principals in the source account", role({ trustedPrincipalArns: [other] })],
+    ["the MFA age needs MFA", role({ maxMfaAgeSeconds: 600 })],
+    ["a username session needs users", role({ requireSessionName: "username", trustedPrincipalArns: [mine] })],
+    ["CI's OIDC role without MFA", { ...source({ ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"] } }), ...role({ requireMfa: true }) }],
+  ];
+
+  it("has a case for every cross-field rule", () => {
+    expect(cases).toHaveLength(CROSS_FIELD_RULES.length);
+  });
+
+  it.each(cases)("%s", (_rule, violation) => {
+    // GIVEN a config that breaks the rule, alone and beside a shape error in instance (which no cross-field rule reads)
+    const alone = problemsOf(rawConfig(violation));
+    const together = problemsOf(rawConfig({ ...violation, instance: { instanceType: "t3.micro", extra: true } }));
+    // THEN the rule's problems are reported either way
+    expect(alone.length).toBeGreaterThan(0);
+    expect(together).toEqual(expect.arrayContaining([...alone, expect.objectContaining({ path: "instance" })]));
   });
 });
