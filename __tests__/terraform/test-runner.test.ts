@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { lookup } from "node:dns/promises";
 import { mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -28,6 +29,53 @@ describe("npm test without Terraform", () => {
       expect(output).toMatch(/PASS unit __tests__\/names\.test\.ts/);
       expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
       expect(output).not.toMatch(/(PASS|FAIL) (terraform|e2e) /);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    "with terraform but no provider in reach (no mirror, no CLI configuration, no registry), says so once and runs the unit tests",
+    async () => {
+      // GIVEN terraform and node on PATH, an empty home, no search roots, and no configuration naming a mirror
+      const bin = mkdtempSync(join(tmpdir(), "terraform-only-"));
+      symlinkSync(process.execPath, join(bin, "node"));
+      const terraform = spawnSync("sh", ["-c", "command -v terraform"], { encoding: "utf8" }).stdout.trim();
+      symlinkSync(terraform, join(bin, "terraform"));
+      const home = mkdtempSync(join(tmpdir(), "empty-home-"));
+      const env = {
+        ...process.env,
+        PATH: bin,
+        HOME: home,
+        XDG_DATA_HOME: home,
+        XDG_DATA_DIRS: home,
+        TF_CLI_CONFIG_FILE: "",
+        TF_PROVIDER_SEARCH_ROOTS: "",
+      };
+      // WHEN
+      const run = spawnSync(
+        process.execPath,
+        ["--import", "tsx", join(ROOT, "scripts", "test.ts"), "--selectProjects", "unit", "--testPathPattern", "names.test"],
+        {
+          cwd: ROOT,
+          encoding: "utf8",
+          env,
+        },
+      );
+      const output = run.stdout + run.stderr;
+      // THEN offline (as on these machines) the one message; online the registry provides the provider, and the run goes on
+      const online = await lookup("registry.terraform.io").then(
+        () => true,
+        () => false,
+      );
+      if (online)
+        expect({ status: run.status, message: output.includes("Terraform cannot run the stacks here") }).toEqual({ status: 0, message: false });
+      else {
+        expect(run.status).toBe(1);
+        expect(
+          output.match(/Terraform cannot run the stacks here: registry\.terraform\.io\/hashicorp\/aws is neither on this machine nor downloadable/g),
+        ).toHaveLength(1);
+        expect(output).toMatch(/PASS unit __tests__\/names\.test\.ts/);
+      }
     },
     TERRAFORM_TIMEOUT_MS,
   );
