@@ -22,6 +22,11 @@ const actions = (calls: readonly CallRecord[]) => calls.map((c) => `${c.service}
 const writes = (calls: readonly CallRecord[]) =>
   calls.filter((c) => c.status === 200 && /^(Create|Put|Attach|Run|Modify|Delete|Terminate|Detach|Start|Stop)/.test(c.action)).map((c) => c.action);
 type Json = Record<string, unknown>;
+/** A tag written on the instance by the destination's administrator: a change made behind Terraform's back. */
+const retagInstance = (key: string, value: string) =>
+  new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination }).send(
+    new CreateTagsCommand({ Resources: [ws.double.ec2.instances()[0].id], Tags: [{ Key: key, Value: value }] }),
+  );
 
 beforeAll(async () => {
   // EC2 fills its resource keys with current values here (the three-destination run: requested ones): the bounds must hold either way.
@@ -308,9 +313,7 @@ describe("the example config, end to end: the real workflow, Terraform and provi
     "diff reports drift made behind Terraform's back with exit 2, and a deploy puts it right",
     async () => {
       // GIVEN someone retagged the instance in the console
-      const admin = new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination });
-      const [instance] = ws.double.ec2.instances();
-      await admin.send(new CreateTagsCommand({ Resources: [instance.id], Tags: [{ Key: "ManagedBy", Value: "console" }] }));
+      await retagInstance("ManagedBy", "console");
       since();
       // WHEN
       const drift = await ws.run("diff");
@@ -361,10 +364,7 @@ describe("the example config, end to end: the real workflow, Terraform and provi
     "keeps the IAM stack when its EC2 stack fails to destroy: the instance still needs the role",
     async () => {
       // GIVEN someone retagged the instance outside Terraform, so the role may no longer terminate it
-      const admin = new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination });
-      const [instance] = ws.double.ec2.instances();
-      const tag = (value: string) => admin.send(new CreateTagsCommand({ Resources: [instance.id], Tags: [{ Key: "Project", Value: value }] }));
-      await tag("someone-else");
+      await retagInstance("Project", "someone-else");
       // WHEN
       const result = await ws.run("destroy", ["--auto-approve"]);
       // THEN the IAM stack never starts, and the workflow says why
@@ -380,7 +380,7 @@ describe("the example config, end to end: the real workflow, Terraform and provi
       ).toEqual(["DescribeInstanceAttribute"]);
       expect(ws.double.inventory().iam["222222222222"]).toEqual(["arn:aws:iam::222222222222:role/cdktf-assume-role-ec2"]);
       expect(ws.double.ec2.instances()).toHaveLength(1);
-      await tag("cdktf-assume-role");
+      await retagInstance("Project", "cdktf-assume-role");
       since();
     },
     E2E_TIMEOUT_MS,

@@ -33,6 +33,8 @@ let ws: Workspace;
 let iam: IAMClient;
 let s3: S3Client;
 const objects = () => ws.double.inventory().s3["111111111111"] ?? [];
+/** What the bucket holds between runs: the two states, no lock. */
+const BOTH_STATES = [`${BUCKET}/${PREFIX}/destination-ec2.tfstate`, `${BUCKET}/${PREFIX}/destination-iam.tfstate`];
 const state = (stack: string) => JSON.parse(ws.double.s3.objectText(BUCKET, `${PREFIX}/${stack}.tfstate`) ?? "{}") as { resources?: unknown[] };
 
 beforeAll(async () => {
@@ -63,7 +65,7 @@ describe("Terraform's S3 backend, end to end in the AWS double", () => {
     async () => {
       const result = await ws.run("deploy", ["--auto-approve"]);
       expectSucceeded(result);
-      expect([...objects()].sort()).toEqual([`${BUCKET}/${PREFIX}/destination-ec2.tfstate`, `${BUCKET}/${PREFIX}/destination-iam.tfstate`]);
+      expect([...objects()].sort()).toEqual(BOTH_STATES);
       expect(state("destination-iam").resources?.length).toBeGreaterThan(0);
       expect(state("destination-ec2").resources?.length).toBeGreaterThan(0);
       const writes = ws.double.calls.filter((c) => c.service === "s3" && c.action === "PutObject" && c.status === 200);
@@ -148,7 +150,7 @@ describe("Terraform's S3 backend, end to end in the AWS double", () => {
     async () => {
       const result = await ws.run("destroy", ["--auto-approve"]);
       expectSucceeded(result);
-      expect([...objects()].sort()).toEqual([`${BUCKET}/${PREFIX}/destination-ec2.tfstate`, `${BUCKET}/${PREFIX}/destination-iam.tfstate`]);
+      expect([...objects()].sort()).toEqual(BOTH_STATES);
       expect(state("destination-iam").resources ?? []).toEqual([]);
       expect(state("destination-ec2").resources ?? []).toEqual([]);
       expect(ws.double.inventory().ec2["222222222222"]).toEqual([]);
