@@ -17,7 +17,15 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { decodeAwsChunked } from "../tools/aws-double/s3";
-import { DescribeImagesCommand, EC2Client, ModifyVolumeCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateTagsCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  ModifyVolumeCommand,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+} from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsDouble } from "../tools/aws-double/server";
 import { QueryParams, toXml } from "../tools/aws-double/protocol";
@@ -380,5 +388,122 @@ describe("the AWS double's IAM applies IAM's input rules, answering with IAM's e
     expect(await put("third", 200)).toBe("LimitExceededException");
     // Replacing a policy counts its new size, not both.
     expect(await put("second", 4240)).toBe("ok");
+  });
+});
+
+/** A call's outcome: "ok", or the error code AWS answers with. */
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "ok",
+    (error: { name?: string }) => error.name,
+  );
+
+describe("the AWS double's EC2 applies EC2's input rules, answering with EC2's error codes", () => {
+  const ec2 = () => new EC2Client({ region: "us-east-2", endpoint: double.url, credentials: double.profiles.destination, maxAttempts: 1 });
+  const launch = async (extra: Partial<RunInstancesCommandInput> = {}) => {
+    const { Images = [] } = await ec2().send(
+      new DescribeImagesCommand({ Owners: ["099720109477"], Filters: [{ Name: "architecture", Values: ["x86_64"] }] }),
+    );
+    return outcome(ec2().send(new RunInstancesCommand({ ImageId: Images[0].ImageId, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, ...extra })));
+  };
+  const tags = (count: number) => Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+
+  it("refuses ill-formed image, subnet and security group IDs as malformed, and IDs of the right shape that do not exist as not found", async () => {
+    // WHEN / THEN
+    expect(await launch({ ImageId: "ami-xyz" })).toBe("InvalidAMIID.Malformed");
+    expect(await launch({ ImageId: "ami-0123456789abcdef0" })).toBe("InvalidAMIID.NotFound");
+    expect(await launch({ SubnetId: "subnet-1" })).toBe("InvalidSubnetID.Malformed");
+    expect(await launch({ SubnetId: "subnet-12345678" })).toBe("InvalidSubnetID.NotFound");
+    expect(await launch({ SecurityGroupIds: ["sg-default"] })).toBe("InvalidGroupId.Malformed");
+    expect(await launch({ SecurityGroupIds: ["sg-0123456789abcdef0"] })).toBe("InvalidGroup.NotFound");
+    expect(await launch({ InstanceType: "t3.gigantic" as RunInstancesCommandInput["InstanceType"] })).toBe("InvalidParameterValue");
+  });
+
+  it("gives its own resources IDs of AWS's shape: a prefix and 17 hexadecimal digits", async () => {
+    // GIVEN
+    expect(await launch()).toBe("ok");
+    // WHEN
+    const { Reservations = [] } = await ec2().send(new DescribeInstancesCommand({}));
+    const instance = Reservations[0].Instances![0];
+    // THEN
+    const ids = [
+      instance.InstanceId,
+      instance.SubnetId,
+      instance.VpcId,
+      instance.ImageId,
+      instance.SecurityGroups?.[0].GroupId,
+      instance.BlockDeviceMappings?.[0].Ebs?.VolumeId,
+    ];
+    expect(ids.map((id) => /^[a-z]+-[0-9a-f]{17}$/.test(id ?? ""))).toEqual(ids.map(() => true));
+  });
+
+  it("takes 50 tags on a launch and refuses 51, an aws: key, a 129-character key and a 257-character value", async () => {
+    const tagged = (Tags: { Key: string; Value: string }[]) => launch({ TagSpecifications: [{ ResourceType: "instance", Tags }] });
+    expect(await tagged(tags(50))).toBe("ok");
+    expect(await tagged(tags(51))).toBe("TagLimitExceeded");
+    expect(await tagged([{ Key: "aws:owner", Value: "x" }])).toBe("InvalidParameterValue");
+    expect(await tagged([{ Key: "k".repeat(129), Value: "x" }])).toBe("InvalidParameterValue");
+    expect(await tagged([{ Key: "k", Value: "v".repeat(257) }])).toBe("InvalidParameterValue");
+  });
+
+  it("counts a resource's tags after CreateTags, and refuses a malformed resource ID", async () => {
+    // GIVEN an instance with 49 tags
+    expect(await launch({ TagSpecifications: [{ ResourceType: "instance", Tags: tags(49) }] })).toBe("ok");
+    const id = double.ec2.instances().find((i) => Object.keys(i.tags).length === 49)!.id;
+    const tag = (Tags: { Key: string; Value: string }[], resource = id) =>
+      outcome(ec2().send(new CreateTagsCommand({ Resources: [resource], Tags })));
+    // WHEN / THEN one more tag fits, a second does not, and replacing an existing key adds none
+    expect(await tag([{ Key: "extra", Value: "1" }])).toBe("ok");
+    expect(await tag([{ Key: "k0", Value: "changed" }])).toBe("ok");
+    expect(await tag([{ Key: "one-too-many", Value: "1" }])).toBe("TagLimitExceeded");
+    expect(await tag([{ Key: "x", Value: "1" }], "i-123")).toBe("InvalidInstanceID.Malformed");
+  });
+});
+
+describe("the AWS double's STS applies AssumeRole's input rules, answering with STS's error codes", () => {
+  const ROLE = "arn:aws:iam::222222222222:role/rules";
+  beforeAll(async () => {
+    const trust = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111111111111:root" },
+          Action: ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+        },
+      ],
+    };
+    expect(
+      (await call("destination", "iam", { Action: "CreateRole", RoleName: "rules", AssumeRolePolicyDocument: JSON.stringify(trust) })).status,
+    ).toBe(200);
+  });
+  const assume = (extra: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]> = {}) =>
+    outcome(sts("source").send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: "rules", ...extra })));
+  const tags = (count: number) => Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+
+  it("takes session names, external IDs and source identities at their bounds, and refuses one character past them", async () => {
+    expect(await assume({ RoleSessionName: "s".repeat(64), ExternalId: "e".repeat(1224), SourceIdentity: "i".repeat(64) })).toBe("ok");
+    expect(await assume({ RoleSessionName: "ab", ExternalId: "ab", SourceIdentity: "ab" })).toBe("ok");
+    expect(await assume({ RoleSessionName: "s".repeat(65) })).toBe("ValidationError");
+    expect(await assume({ RoleSessionName: "s" })).toBe("ValidationError");
+    expect(await assume({ ExternalId: "e".repeat(1225) })).toBe("ValidationError");
+    expect(await assume({ ExternalId: "e" })).toBe("ValidationError");
+    expect(await assume({ SourceIdentity: "i".repeat(65) })).toBe("ValidationError");
+  });
+
+  it("holds each to its character set: an external ID may hold : and /, a session name and a source identity may not", async () => {
+    expect(await assume({ ExternalId: "team:a/b=c,d.e@f-g_h+i" })).toBe("ok");
+    expect(await assume({ ExternalId: "two words" })).toBe("ValidationError");
+    expect(await assume({ RoleSessionName: "a:b" })).toBe("ValidationError");
+    expect(await assume({ SourceIdentity: "a/b" })).toBe("ValidationError");
+    expect(await assume({ SourceIdentity: "aws:admin" })).toBe("ValidationError");
+  });
+
+  it("takes 50 session tags and refuses 51, an aws: key, a long value and a transitive key that is not a session tag", async () => {
+    expect(await assume({ Tags: tags(50), TransitiveTagKeys: ["k0"] })).toBe("ok");
+    expect(await assume({ Tags: tags(51) })).toBe("ValidationError");
+    expect(await assume({ Tags: [{ Key: "aws:team", Value: "x" }] })).toBe("ValidationError");
+    expect(await assume({ Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("ValidationError");
+    expect(await assume({ Tags: tags(1), TransitiveTagKeys: ["other"] })).toBe("InvalidParameterValue");
   });
 });

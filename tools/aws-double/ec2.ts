@@ -151,6 +151,47 @@ const tagSet = (tags: Readonly<Record<string, string>>) => Object.entries(tags).
 const ec2Tags = (params: QueryParams, prefix = "Tag") =>
   Object.fromEntries(params.list(prefix).map((tag) => [tag.get("Key") ?? "", tag.get("Value") ?? ""]));
 
+/** EC2's input rules for what the stacks send, from the EC2 API Reference and User Guide ("Tag your resources"). */
+export const EC2_RULES = {
+  /** A resource ID: its prefix, a hyphen and 8 (older) or 17 hexadecimal digits. */
+  idShape: /^[a-z]+-(?:[0-9a-f]{8}|[0-9a-f]{17})$/,
+  maxTags: 50,
+  tagKeyLength: 128,
+  tagValueLength: 256,
+} as const;
+
+/** The error code AWS answers an ill-formed ID of each kind with. */
+const MALFORMED = {
+  ami: "InvalidAMIID.Malformed",
+  subnet: "InvalidSubnetID.Malformed",
+  sg: "InvalidGroupId.Malformed",
+  i: "InvalidInstanceID.Malformed",
+  vol: "InvalidVolumeID.Malformed",
+} as const;
+
+/** `id` if it is a well-formed ID of `prefix`'s kind; otherwise EC2's `...Malformed` error. */
+export function wellFormedId(prefix: keyof typeof MALFORMED, id: string): string {
+  if (!id.startsWith(`${prefix}-`) || !EC2_RULES.idShape.test(id))
+    throw new AwsError(MALFORMED[prefix], `Invalid id: "${id}" (expecting "${prefix}-...")`);
+  return id;
+}
+
+/** EC2's tag rules for one resource's tags after the call: at most 50, keys of 1-128 and values of up to 256 characters, no `aws:` prefix. */
+export function ec2TagProblem(tags: Readonly<Record<string, string>>): AwsError | undefined {
+  const entries = Object.entries(tags);
+  if (entries.length > EC2_RULES.maxTags)
+    return new AwsError("TagLimitExceeded", `The maximum number of tags (${EC2_RULES.maxTags}) for a resource has been reached.`);
+  for (const [key, value] of entries) {
+    if (key.toLowerCase().startsWith("aws:"))
+      return new AwsError("InvalidParameterValue", `Tag keys starting with 'aws:' are reserved for internal use: ${key}`);
+    if (key.length < 1 || key.length > EC2_RULES.tagKeyLength)
+      return new AwsError("InvalidParameterValue", `Tag key must be 1-${EC2_RULES.tagKeyLength} characters long: '${key}'`);
+    if (value.length > EC2_RULES.tagValueLength)
+      return new AwsError("InvalidParameterValue", `Tag value exceeds the maximum length of ${EC2_RULES.tagValueLength} characters: '${value}'`);
+  }
+  return undefined;
+}
+
 /**
  * What EC2's resource condition keys carry on a modify call: the values as requested, or the
  * resource's current ones (AWS does not say; the project's policy must hold under both).
@@ -227,12 +268,12 @@ export class Ec2Service implements Service {
     const arnOf = (c: CallContext, type: string, id: string) => this.arn(c.region, c.caller.accountId, type, id);
     const describe = (action: string) => (c: CallContext) => c.authorize(`ec2:${action}`, [{ resource: "*" }]);
     const instanceOf = (c: CallContext, id: string) => {
-      const instance = here(c).instances.get(id);
+      const instance = here(c).instances.get(wellFormedId("i", id));
       if (!instance) throw new AwsError("InvalidInstanceID.NotFound", `The instance ID '${id}' does not exist`);
       return instance;
     };
     const volumeOf = (c: CallContext, id: string) => {
-      const volume = here(c).volumes.get(id);
+      const volume = here(c).volumes.get(wellFormedId("vol", id));
       if (!volume) throw new AwsError("InvalidVolume.NotFound", `The volume '${id}' does not exist.`);
       return volume;
     };
@@ -758,6 +799,10 @@ export class Ec2Service implements Service {
         const ids = c.params.strings("ResourceId");
         const tags = ec2Tags(c.params);
         const resources = ids.map((id) => this.taggable(c, id));
+        for (const resource of resources) {
+          const problem = ec2TagProblem({ ...resource.tags, ...tags });
+          if (problem) throw problem;
+        }
         await c.authorize(
           "ec2:CreateTags",
           resources.map(({ arn, tags: existing }) => ({ resource: arn, context: { ...resourceTagContext(existing), ...requestTagContext(tags) } })),
@@ -807,6 +852,8 @@ export class Ec2Service implements Service {
   /** A tagged resource of this account and region: its ARN, tags and how to change them. */
   private taggable(c: CallContext, id: string): { arn: string; tags: Record<string, string>; set(tags: Record<string, string>): void } {
     const place = this.place(c.caller.accountId, c.region);
+    const kind = id.startsWith("i-") ? "i" : id.startsWith("vol-") ? "vol" : undefined;
+    if (kind) wellFormedId(kind, id);
     const instance = place.instances.get(id);
     if (instance)
       return { arn: this.arn(c.region, c.caller.accountId, "instance", id), tags: instance.tags, set: (tags) => void (instance.tags = tags) };
@@ -819,7 +866,7 @@ export class Ec2Service implements Service {
     const p = c.params;
     const place = this.place(c.caller.accountId, c.region);
     const { network } = place;
-    const imageId = p.required("ImageId");
+    const imageId = wellFormedId("ami", p.required("ImageId"));
     const image = imagesOf(c.region).find((i) => i.id === imageId);
     if (!image) throw new AwsError("InvalidAMIID.NotFound", `The image id '[${imageId}]' does not exist`);
     const instanceType = p.get("InstanceType") ?? "m1.small";
@@ -833,9 +880,10 @@ export class Ec2Service implements Service {
 
     const nic = p.list("NetworkInterface").find((n) => n.get("DeviceIndex") === "0");
     const subnetId = nic?.get("SubnetId") ?? p.get("SubnetId");
+    if (subnetId !== undefined) wellFormedId("subnet", subnetId);
     const subnet = subnetId ? network.subnets.find((s) => s.id === subnetId) : network.subnets[0];
     if (!subnet) throw new AwsError("InvalidSubnetID.NotFound", `The subnet ID '${subnetId}' does not exist`);
-    const groups = [...(nic?.strings("SecurityGroupId") ?? []), ...p.strings("SecurityGroupId")];
+    const groups = [...(nic?.strings("SecurityGroupId") ?? []), ...p.strings("SecurityGroupId")].map((group) => wellFormedId("sg", group));
     if (groups.some((g) => g !== network.securityGroupId))
       throw new AwsError("InvalidGroup.NotFound", `The security group '${groups.join(", ")}' does not exist in VPC '${network.vpcId}'`);
     const securityGroups = groups.length ? groups : [network.securityGroupId];
@@ -853,6 +901,10 @@ export class Ec2Service implements Service {
     const iops = rootMapping?.int("Iops") ?? (volumeType === "gp3" || volumeType === "io1" || volumeType === "io2" ? 3000 : 100);
     const throughput = rootMapping?.int("Throughput") ?? (volumeType === "gp3" ? 125 : 0);
     const tagSpecs = p.list("TagSpecification").map((spec) => ({ type: spec.get("ResourceType") ?? "", tags: ec2Tags(spec) }));
+    for (const { tags } of tagSpecs) {
+      const problem = ec2TagProblem(tags);
+      if (problem) throw problem;
+    }
     const tagsFor = (type: string) => Object.assign({}, ...tagSpecs.filter((s) => s.type === type).map((s) => s.tags)) as Record<string, string>;
     const metadataOptions = p.struct("MetadataOptions");
     const metadata = {
@@ -922,8 +974,8 @@ export class Ec2Service implements Service {
       );
     }
 
-    const instanceId = newId("i-0");
-    const volumeId = newId("vol-0");
+    const instanceId = newId("i-0", 16);
+    const volumeId = newId("vol-0", 16);
     const volume: Volume = {
       id: volumeId,
       size: volumeSize,
@@ -943,7 +995,7 @@ export class Ec2Service implements Service {
     const taken = place.instances.size + 10;
     const instance: Instance = {
       id: instanceId,
-      reservationId: newId("r-0"),
+      reservationId: newId("r-0", 16),
       imageId,
       instanceType,
       subnetId: subnet.id,
@@ -951,7 +1003,7 @@ export class Ec2Service implements Service {
       az: subnet.az,
       privateIp: `172.31.${subnet.index * 16 + Math.floor(taken / 250)}.${(taken % 250) + 4}`,
       publicIp: publicIp ? `3.${(taken >> 8) & 255}.${taken & 255}.${(digest(instanceId).charCodeAt(0) % 200) + 10}` : undefined,
-      eniId: newId("eni-0"),
+      eniId: newId("eni-0", 16),
       securityGroups,
       state: "pending",
       launched: c.now,

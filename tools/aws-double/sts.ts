@@ -1,5 +1,5 @@
 import { authorizeWebIdentity } from "./authorizer";
-import type { IamService } from "./iam";
+import { tagProblem, type IamService } from "./iam";
 import type { CredentialStore, RoleSession } from "./identity";
 import type { OidcIssuers } from "./oidc-issuer";
 import { awsQuery, AwsError, type QueryParams } from "./protocol";
@@ -22,7 +22,14 @@ import {
  * role's trust, evaluated with the token's claims.
  */
 
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** AssumeRole's parameter rules, from the STS API Reference. */
+export const STS_RULES = {
+  roleSessionName: { min: 2, max: 64, pattern: "[\\w+=,.@-]*" },
+  externalId: { min: 2, max: 1224, pattern: "[\\w+=,.@:/-]*" },
+  sourceIdentity: { min: 2, max: 64, pattern: "[\\w+=,.@-]*" },
+  /** Session tags and transitive tag keys, each. */
+  maxTags: 50,
+} as const;
 // Registered JWT claims that AWS does not turn into condition keys.
 const NOT_CONDITION_KEYS = new Set(["iss", "exp", "iat", "nbf", "jti"]);
 
@@ -54,10 +61,18 @@ export class StsService implements Service {
   private async assumeRole(c: CallContext) {
     const roleArn = c.params.required("RoleArn");
     const sessionName = validSessionName(c.params);
-    const externalId = c.params.get("ExternalId");
-    const sourceIdentity = c.params.get("SourceIdentity");
+    const externalId = constrained(c.params, "ExternalId", STS_RULES.externalId);
+    const sourceIdentity = constrained(c.params, "SourceIdentity", STS_RULES.sourceIdentity);
+    if (sourceIdentity?.toLowerCase().startsWith("aws:"))
+      throw new AwsError("ValidationError", `SourceIdentity cannot begin with the reserved prefix 'aws:': ${sourceIdentity}`);
     const tags = memberTags(c.params);
+    const tagError = tagProblem(tags);
+    if (tagError) throw tagError.code === "LimitExceeded" ? tooMany("tags") : new AwsError("ValidationError", tagError.message);
     const transitive = c.params.strings("TransitiveTagKeys.member");
+    if (transitive.length > STS_RULES.maxTags) throw tooMany("transitiveTagKeys");
+    const untagged = transitive.filter((key) => !(key in tags));
+    if (untagged.length)
+      throw new AwsError("InvalidParameterValue", `Transitive tag keys must be session tags of this request: ${untagged.join(", ")}`);
     const denied = () =>
       new AwsError("AccessDenied", `User: ${c.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
 
@@ -158,13 +173,24 @@ export class StsService implements Service {
   }
 }
 
-function validSessionName(params: QueryParams): string {
-  const sessionName = params.required("RoleSessionName");
-  if (!SESSION_NAME.test(sessionName)) {
-    throw new AwsError(
-      "ValidationError",
-      `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
-    );
-  }
-  return sessionName;
+const validSessionName = (params: QueryParams): string =>
+  constrained(params, "RoleSessionName", STS_RULES.roleSessionName) ?? params.required("RoleSessionName");
+
+/** A parameter held to its length and pattern, refused with the message STS gives. */
+function constrained(params: QueryParams, name: string, rule: { min: number; max: number; pattern: string }): string | undefined {
+  const value = params.get(name);
+  if (value === undefined) return undefined;
+  const member = name[0].toLowerCase() + name.slice(1);
+  const refuse = (constraint: string) =>
+    new AwsError("ValidationError", `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`);
+  if (value.length < rule.min) throw refuse(`Member must have length greater than or equal to ${rule.min}`);
+  if (value.length > rule.max) throw refuse(`Member must have length less than or equal to ${rule.max}`);
+  if (!new RegExp(`^${rule.pattern}$`).test(value)) throw refuse(`Member must satisfy regular expression pattern: ${rule.pattern}`);
+  return value;
 }
+
+const tooMany = (member: string) =>
+  new AwsError(
+    "ValidationError",
+    `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${STS_RULES.maxTags}`,
+  );
