@@ -1,6 +1,7 @@
 import { resolveTargets, selectStacks } from "../lib/targets";
 import { parseWorkflowArgs } from "../tools/operations/args";
 import type { StackUnit } from "../tools/operations/stack-graph";
+import { NO_CHANGES } from "../tools/operations/plan-summary";
 import {
   countLine,
   exitCode,
@@ -79,6 +80,7 @@ function world(
 ) {
   const calls: string[] = [];
   const lines: string[] = [];
+  const removed: string[] = [];
   const attempts = new Map<string, number>();
   let running = 0;
   let peak = 0;
@@ -97,6 +99,7 @@ function world(
         (command === "plan" ? { code: 2 } : command === "show" ? { code: 0, stdout: CHANGES } : { code: 0 });
       return { code: answer.code, stdout: answer.stdout ?? "", stderr: answer.stderr ?? "" };
     },
+    echo: (unit, { stdout }) => lines.push(`${unit.name} echo: ${stdout}`),
     needsInit: () => !initialized,
     initialized: () => undefined,
     state: async (stack) => state[stack],
@@ -105,13 +108,13 @@ function world(
     planFile: (stack) => `/plans/${stack}.tfplan`,
     workPlanFile: (unit) => `${unit.dir}/.terraform/run.tfplan`,
     savedPlans,
-    removePlan: () => undefined,
+    removePlan: (file) => void removed.push(file),
     sleep: async () => undefined,
     log: (line) => lines.push(line),
     error: (line) => lines.push(`stderr: ${line}`),
     interrupted: () => false,
   };
-  return { deps, calls, lines, peak: () => peak };
+  return { deps, calls, lines, removed, peak: () => peak };
 }
 
 const run = (command: WorkflowCommand, w: ReturnType<typeof world>, patterns: string[] = [], autoApprove = true, concurrency = 10) =>
@@ -398,20 +401,137 @@ describe("runWorkflow: apply", () => {
   });
 });
 
-describe("runWorkflow: destroy", () => {
-  it("destroys the EC2 stack first, then its IAM stack, each through a saved destroy plan, without the gate", async () => {
+describe("runWorkflow: an EC2 stack planned alongside its IAM stack", () => {
+  const ec2Plans = (w: ReturnType<typeof world>) => w.calls.filter((c) => c.startsWith("dev-ec2 plan"));
+  const noChanges: Script = (_stack, command) => (command === "plan" ? { code: 0, stdout: "No changes." } : undefined);
+
+  it("keeps that plan when the IAM stack has no changes: one plan per stack, both at once, nothing applied", async () => {
+    // GIVEN a deployed destination with nothing to change
+    const w = world(noChanges, { state: DEPLOYED });
+    // WHEN
+    const outcomes = await run("deploy", w, ["dev"]);
+    // THEN
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "unchanged", "dev-ec2": "unchanged" });
+    expect(w.calls).toEqual([
+      "dev-iam plan -input=false -detailed-exitcode -out=/out/dev-iam/.terraform/run.tfplan",
+      "dev-ec2 plan -input=false -detailed-exitcode -out=/out/dev-ec2/.terraform/run.tfplan",
+    ]);
+    expect(w.peak()).toBe(2);
+    // AND its lines, held back until the plan was kept, follow the line that says it started
+    const started = w.lines.indexOf("dev-ec2: deploy started (planned alongside dev-iam, which has no changes)");
+    expect(started).toBeGreaterThan(-1);
+    expect(w.lines[started + 1]).toBe("dev-ec2 echo: No changes.");
+  });
+
+  it("applies a change the kept plan found, through the gate", async () => {
+    const w = world((stack, command) => (command === "plan" ? { code: stack === "dev-ec2" ? 2 : 0 } : undefined), { state: DEPLOYED });
+    expect(statuses(await run("deploy", w, ["dev"]))).toEqual({ "dev-iam": "unchanged", "dev-ec2": "done" });
+    expect(w.calls.slice(2)).toEqual([
+      "dev-ec2 show -json /out/dev-ec2/.terraform/run.tfplan",
+      "dev-ec2 apply -input=false /out/dev-ec2/.terraform/run.tfplan",
+    ]);
+    expect(ec2Plans(w)).toHaveLength(1);
+  });
+
+  it("throws that plan away when the IAM stack has changes, and plans again once they are applied", async () => {
+    // GIVEN both stacks deployed, the IAM stack with changes
     const w = world(undefined, { state: DEPLOYED });
-    expect(statuses(await run("destroy", w, ["dev"]))).toEqual({ "dev-iam": "done", "dev-ec2": "done" });
+    // WHEN
+    await run("deploy", w, ["dev"]);
+    // THEN the EC2 stack was planned twice, the second time after the IAM apply, and the early plan's file removed
+    expect(ec2Plans(w)).toHaveLength(2);
+    expect(w.calls.lastIndexOf("dev-ec2 plan -input=false -detailed-exitcode -out=/out/dev-ec2/.terraform/run.tfplan")).toBeGreaterThan(
+      w.calls.indexOf("dev-iam apply -input=false /out/dev-iam/.terraform/run.tfplan"),
+    );
+    expect(w.removed).toContain("/out/dev-ec2/.terraform/run.tfplan");
+    // AND it said it started once, after the IAM stack was deployed, never "alongside"
+    expect(w.lines.filter((l) => l.startsWith("dev-ec2: deploy started"))).toEqual(["dev-ec2: deploy started"]);
+    expect(w.lines.indexOf("dev-ec2: deploy started")).toBeGreaterThan(w.lines.findIndex((l) => l.startsWith("dev-iam: deployed")));
+    expect(w.lines.join("\n")).not.toContain("echo");
+  });
+
+  it("never says an EC2 stack started when its IAM stack failed, though its early plan ran", async () => {
+    const w = world((stack, command) => (stack === "dev-iam" && command === "plan" ? { code: 1 } : noChanges(stack, command, 1)), {
+      state: DEPLOYED,
+    });
+    expect(statuses(await run("deploy", w, ["dev"]))).toEqual({ "dev-iam": "failed", "dev-ec2": "skipped" });
+    expect(w.lines.filter((l) => l.startsWith("dev-ec2"))).toEqual(["dev-ec2: skipped: dev-iam did not deploy"]);
+  });
+
+  it("plans nothing early while the role does not exist yet", async () => {
+    const w = world();
+    await run("deploy", w, ["dev"]);
+    expect(ec2Plans(w)).toHaveLength(1);
+  });
+
+  it("for plan, keeps it only when the IAM stack has no changes, and removes the saved plan it throws away", async () => {
+    // GIVEN the IAM stack has changes
+    const w = world(undefined, { state: DEPLOYED });
+    // WHEN
+    const outcomes = await run("plan", w, ["dev"]);
+    // THEN
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "planned", "dev-ec2": "deferred" });
+    expect(w.removed).toContain("/plans/dev-ec2.tfplan");
+    // AND with no IAM changes, the early plan is the EC2 stack's saved plan
+    const quiet = world((stack, command) => (command === "plan" ? { code: stack === "dev-ec2" ? 2 : 0 } : undefined), { state: DEPLOYED });
+    expect(statuses(await run("plan", quiet, ["dev"]))).toEqual({ "dev-iam": "unchanged", "dev-ec2": "planned" });
+    expect(ec2Plans(quiet)).toEqual(["dev-ec2 plan -input=false -detailed-exitcode -out=/plans/dev-ec2.tfplan"]);
+    expect(quiet.removed).not.toContain("/plans/dev-ec2.tfplan");
+  });
+
+  it("for diff, keeps it even when the IAM stack has changes: each stack's own drift shows", async () => {
+    const w = world(undefined, { state: DEPLOYED });
+    expect(statuses(await run("diff", w, ["dev"]))).toEqual({ "dev-iam": "planned", "dev-ec2": "planned" });
+    expect(ec2Plans(w)).toEqual(["dev-ec2 plan -input=false -detailed-exitcode -lock=false"]);
+  });
+});
+
+describe("runWorkflow: destroy", () => {
+  const DESTROYED =
+    "aws_instance.instance: Destroying... [id=i-0123456789abcdef0]\naws_instance.instance: Destruction complete after 10s\n\nDestroy complete! Resources: 1 destroyed.\n";
+
+  it("asked at a terminal, destroys the EC2 stack first, then its IAM stack, each through a saved destroy plan, without the gate", async () => {
+    // GIVEN
+    const w = world(undefined, { state: DEPLOYED });
+    // WHEN
+    const outcomes = await run("destroy", w, ["dev"], false);
+    // THEN
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "done", "dev-ec2": "done" });
     // A destroy plan has nothing for the gate: no `show -json`, no extra start of the provider.
     expect(w.calls.map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual(["dev-ec2 plan", "dev-ec2 apply", "dev-iam plan", "dev-iam apply"]);
     expect(w.calls[0]).toContain("-destroy");
   });
 
+  it("approved in advance, destroys at once with apply -destroy (no plan nobody reads), and reports what Terraform destroyed", async () => {
+    // GIVEN Terraform destroys the instance, and finds the IAM stack's resources gone already
+    const w = world(
+      (stack, command) =>
+        command === "apply"
+          ? {
+              code: 0,
+              stdout: stack === "dev-ec2" ? DESTROYED : "No changes. No objects need to be destroyed.\n\nDestroy complete! Resources: 0 destroyed.\n",
+            }
+          : undefined,
+      { state: DEPLOYED },
+    );
+    // WHEN
+    const outcomes = await run("destroy", w, ["dev"]);
+    // THEN
+    expect(w.calls).toEqual(["dev-ec2 apply -destroy -auto-approve -input=false", "dev-iam apply -destroy -auto-approve -input=false"]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ stack: "dev-iam", status: "unchanged", detail: "nothing to destroy" }),
+      expect.objectContaining({ stack: "dev-ec2", status: "done", changes: { ...NO_CHANGES, destroy: ["aws_instance.instance"] } }),
+    ]);
+  });
+
   it("keeps an IAM stack whose EC2 stack failed to destroy, and goes on with the others", async () => {
-    const w = world((stack, command) => (stack === "dev-ec2" && command === "plan" ? { code: 1 } : undefined), { state: DEPLOYED });
+    const w = world((stack, command) => (command === "apply" ? (stack === "dev-ec2" ? { code: 1 } : { code: 0, stdout: DESTROYED }) : undefined), {
+      state: DEPLOYED,
+    });
     const outcomes = await run("destroy", w);
     expect(statuses(outcomes)).toEqual({ "dev-iam": "skipped", "dev-ec2": "failed", "prod-iam": "done", "prod-ec2": "done" });
     expect(outcomes[0].detail).toBe("dev-ec2 was not destroyed, and it needs the role");
+    expect(outcomes[1].detail).toBe("terraform apply -destroy exited 1 (the lines labelled dev-ec2 above say why)");
   });
 
   it("refuses to destroy an IAM stack alone while its EC2 stack holds resources, saying what to do", async () => {

@@ -84,16 +84,19 @@ runScript(async () => {
       interrupted = true;
       err(`${signal}: Terraform stops at a safe point and releases its state lock; no further stack starts.`);
     });
+    /** Terraform's lines, each labelled with its stack, as they come. */
+    const labelled = (unit: StackUnit) => (line: string, from: "stdout" | "stderr") =>
+      line.trim() !== "" && (from === "stderr" ? err : out)(`${unit.name}  ${line}`);
     const outcomes = await runWorkflow(
       args.command,
       units,
       {
-        terraform: (unit: StackUnit, tfArgs, stream) =>
-          runTerraform(tfArgs, {
-            cwd: unit.dir,
-            env,
-            onLine: stream ? (line, from) => line.trim() !== "" && (from === "stderr" ? err : out)(`${unit.name}  ${line}`) : undefined,
-          }),
+        terraform: (unit: StackUnit, tfArgs, stream) => runTerraform(tfArgs, { cwd: unit.dir, env, onLine: stream ? labelled(unit) : undefined }),
+        echo: (unit, run) => {
+          const show = labelled(unit);
+          run.stdout.split("\n").forEach((line) => show(line, "stdout"));
+          run.stderr.split("\n").forEach((line) => show(line, "stderr"));
+        },
         needsInit: (unit) => needsInit(unit.dir, env),
         initialized: (unit) => recordInit(unit.dir, env),
         state,

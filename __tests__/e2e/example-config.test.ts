@@ -149,6 +149,8 @@ describe("the example config, end to end: the real workflow, Terraform and provi
       expect(result.output.match(/No changes\. Your infrastructure matches the configuration\./g)).toHaveLength(2);
       expect(result.output).not.toMatch(/Initializing|Installing hashicorp\/aws|providers lock|Apply complete/);
       expect(result.output).toMatch(/deploy: 0 deployed, 2 unchanged, 0 deferred, 0 failed, 0 refused, 0 skipped in/);
+      // The role was there: the EC2 stack was planned while its IAM stack was, and that plan stood.
+      expect(result.output).toContain("destination-ec2: deploy started (planned alongside destination-iam, which has no changes)");
       expect(actions(since()).filter((a) => /RunInstances|TerminateInstances|Create/.test(a))).toEqual([]);
       // Each stack links the mirror itself: no shared plugin cache for parallel inits to race on.
       for (const stack of ["destination-iam", "destination-ec2"]) {
@@ -328,6 +330,7 @@ describe("the example config, end to end: the real workflow, Terraform and provi
       // THEN it changed only the tag back
       expectSucceeded(deploy);
       expect(deploy.output).toMatch(/deploy: 1 deployed, 1 unchanged, 0 deferred/);
+      expect(deploy.output).toContain("destination-ec2: deploy started (planned alongside destination-iam, which has no changes)");
       const fixes = writes(since());
       expect(fixes.length).toBeGreaterThan(0);
       expect(fixes.filter((a) => !/Tags$/.test(a))).toEqual([]);
@@ -369,7 +372,9 @@ describe("the example config, end to end: the real workflow, Terraform and provi
       const result = await ws.run("destroy", ["--auto-approve"]);
       // THEN the IAM stack never starts, and the workflow says why
       expect(result.code).toBe(1);
-      expect(result.output).toContain("destination-ec2: failed: terraform plan exited 1 (the lines labelled destination-ec2 above say why)");
+      expect(result.output).toContain(
+        "destination-ec2: failed: terraform apply -destroy exited 1 (the lines labelled destination-ec2 above say why)",
+      );
       expect(result.output).not.toContain("destination-iam: destroy started");
       expect(result.output).toContain("destination-iam: skipped: destination-ec2 was not destroyed, and it needs the role");
       // The role may neither read nor terminate an instance without the project tag: its refresh is refused first.

@@ -84,6 +84,8 @@ export interface GateVerdict {
 export interface WorkflowDeps {
   /** Runs Terraform in the stack's folder; `stream` shows its lines labelled with the stack. */
   readonly terraform: (unit: StackUnit, args: readonly string[], stream: boolean) => Promise<TerraformRun>;
+  /** Shows the lines of a run that was not streamed, labelled as `terraform` streams them. */
+  readonly echo: (unit: StackUnit, run: TerraformRun) => void;
   /** Whether the stack folder needs `terraform init`; `initialized` records one. */
   readonly needsInit: (unit: StackUnit) => boolean;
   readonly initialized: (unit: StackUnit) => void;
@@ -138,6 +140,9 @@ const PAST: Record<WorkflowCommand, string> = {
   destroy: "destroyed",
   output: "read",
 };
+
+/** A `terraform plan` run, with the attempts it took while the role could not be assumed yet. */
+type PlanRun = TerraformRun & { readonly attempts: number; readonly waited: number };
 
 /** A FIFO of slots for Terraform processes. */
 class Slots {
@@ -288,10 +293,7 @@ export async function runWorkflow(
    * `plan` with a bounded retry while a new role cannot be assumed (EC2
    * stacks right after their IAM stack). Exit 0: no changes; 2: changes.
    */
-  const planStack = async (
-    unit: StackUnit,
-    args: readonly string[],
-  ): Promise<TerraformRun & { readonly attempts: number; readonly waited: number }> => {
+  const planStack = async (unit: StackUnit, args: readonly string[]): Promise<PlanRun> => {
     let waited = 0;
     let delay = options.retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
@@ -305,7 +307,7 @@ export async function runWorkflow(
     }
   };
 
-  const planFailure = (unit: StackUnit, run: TerraformRun & { attempts: number; waited: number }) =>
+  const planFailure = (unit: StackUnit, run: PlanRun) =>
     unit.kind === "ec2" && isAssumeRoleNotReady(run.stdout + run.stderr)
       ? `the role still cannot be assumed after ${run.attempts} attempts over ${run.waited / 1000} s; check the trust policy, the external ID and the source principal`
       : `terraform plan exited ${run.code} (the lines labelled ${unit.name} above say why)`;
@@ -314,14 +316,64 @@ export async function runWorkflow(
   const change = async (unit: StackUnit, destroy: boolean): Promise<StackOutcome> => {
     const failedInit = await init(unit);
     if (failedInit) return finish(unit, "failed", { detail: failedInit });
+    if (destroy && options.autoApprove) return destroyAtOnce(unit);
     const file = deps.workPlanFile(unit);
-    const run = await planStack(unit, [`-out=${file}`, ...(destroy ? ["-destroy"] : [])]);
+    return planned(unit, file, destroy, await planStack(unit, [`-out=${file}`, ...(destroy ? ["-destroy"] : [])]));
+  };
+
+  /** After `plan -out`: nothing to do, a failure, or the plan on to the gate, approval and apply. */
+  const planned = (unit: StackUnit, file: string, destroy: boolean, run: PlanRun): Promise<StackOutcome> | StackOutcome => {
     if (run.code === 0) {
       deps.removePlan(file);
       return finish(unit, "unchanged", { detail: destroy ? "nothing to destroy" : "no changes" });
     }
     if (run.code !== 2) return finish(unit, "failed", { detail: planFailure(unit, run) });
     return applyPlan(unit, file, destroy, run.stdout);
+  };
+
+  /**
+   * An approved destroy without review: nobody reads its plan and the gate
+   * judges nothing on a destroy, so a saved plan would only start the
+   * provider once more. `apply -destroy` at once, as plain Terraform does.
+   */
+  const destroyAtOnce = async (unit: StackUnit): Promise<StackOutcome> => {
+    const run = await tf(unit, ["apply", "-destroy", "-auto-approve", "-input=false"]);
+    if (run.code !== 0)
+      return finish(unit, "failed", { detail: `terraform apply -destroy exited ${run.code} (the lines labelled ${unit.name} above say why)` });
+    const destroyed = [...run.stdout.matchAll(/^(\S+): Destruction complete/gm)].map((m) => m[1]);
+    const count = Number(/Resources: (\d+) destroyed/.exec(run.stdout)?.[1] ?? destroyed.length);
+    return count === 0
+      ? finish(unit, "unchanged", { detail: "nothing to destroy" })
+      : finish(unit, "done", { changes: { ...NO_CHANGES, destroy: destroyed } });
+  };
+
+  /**
+   * An EC2 stack planned while its IAM stack is, when the role is already in
+   * place. If the IAM stack has no changes, neither the role nor the outputs
+   * this stack reads will change, so that plan stands (`kept(true)`);
+   * otherwise it is thrown away and the stack planned again after its IAM
+   * stack is applied. Its lines are held back until it is kept: a stack
+   * whose early plan is thrown away never says it started.
+   */
+  const planEarly = (unit: StackUnit, args: readonly string[], file?: string) => {
+    const since = Date.now();
+    const running = init(unit, true).then((failedInit) =>
+      failedInit ? undefined : tf(unit, ["plan", "-input=false", "-detailed-exitcode", ...args], false, false),
+    );
+    return {
+      kept: async (stands: boolean): Promise<PlanRun | undefined> => {
+        const run = await running;
+        if (!run) return undefined;
+        if (!stands || isAssumeRoleNotReady(run.stdout + run.stderr)) {
+          if (file) deps.removePlan(file);
+          return undefined;
+        }
+        startedAt.set(unit.name, since);
+        deps.log(`${unit.name}: ${command} started (planned alongside ${iamOf(unit)}, which has no changes)`);
+        deps.echo(unit, run);
+        return { ...run, attempts: 1, waited: 0 };
+      },
+    };
   };
 
   /** The IAM stack of an EC2 stack, and whether it is selected in this run. */
@@ -347,12 +399,17 @@ export async function runWorkflow(
     if (unit.kind === "ec2") {
       const iam = iamOf(unit);
       if (selected(iam)) {
-        // init needs no role: it runs while the IAM stack is planned and applied, off the critical path.
+        // init needs no role: it runs while the IAM stack is planned and applied, off the critical path; so does the
+        // plan, when the role is already there.
+        const file = deps.workPlanFile(unit);
+        const early = (await deployed(iam)) ? planEarly(unit, [`-out=${file}`], file) : undefined;
         const initializing = init(unit, true);
         const upstream = await outcome(iam);
         const failedInit = await initializing;
+        const kept = await early?.kept(upstream.status === "unchanged");
         if (!settled(upstream)) return finish(unit, "skipped", { detail: `${iam} did not deploy` });
         if (failedInit) return finish(unit, "failed", { detail: failedInit });
+        if (kept) return planned(unit, file, false, kept);
       } else if (!(await deployed(iam)))
         return finish(unit, "refused", {
           detail: `${iam} is not deployed, so the role it assumes does not exist. Deploy both: npm run deploy -- ${unit.target.name}`,
@@ -371,9 +428,14 @@ export async function runWorkflow(
     const save = command === "plan";
     // plan shows what deploy would do, and deploy leaves a retired destination alone; diff still checks it for drift.
     if (save && unit.target.retired) return retired(unit);
+    const file = deps.planFile(unit.name);
+    const args = save ? [`-out=${file}`] : ["-lock=false"];
+    let kept: PlanRun | undefined;
     if (unit.kind === "ec2") {
       const iam = iamOf(unit);
+      const early = selected(iam) && (await deployed(iam)) ? planEarly(unit, args, save ? file : undefined) : undefined;
       const upstream = selected(iam) ? await outcome(iam) : undefined;
+      kept = await early?.kept(upstream?.status === "unchanged" || (!save && upstream?.status === "planned"));
       if (upstream && upstream.status !== "planned" && !settled(upstream)) return finish(unit, "skipped", { detail: `${iam} could not be planned` });
       if (!(await deployed(iam))) return deferred(unit, `${iam} is not deployed yet, so there is no role to plan with; planned once it is applied`);
       if (save && upstream?.status === "planned")
@@ -381,8 +443,7 @@ export async function runWorkflow(
     }
     const failedInit = await init(unit);
     if (failedInit) return finish(unit, "failed", { detail: failedInit });
-    const file = deps.planFile(unit.name);
-    const run = await planStack(unit, save ? [`-out=${file}`] : ["-lock=false"]);
+    const run = kept ?? (await planStack(unit, args));
     if (run.code === 0) {
       if (save) deps.removePlan(file);
       return finish(unit, "unchanged");
