@@ -48,5 +48,5 @@ export default {
   concurrency: 2,
   // A mutant's run counts as killed when it times out: with a margin this wide, only a loop that never ends does,
   // not a run slowed by other work on the machine.
-  timeoutMS: 20000,
+  timeoutMS: 60000,
 };

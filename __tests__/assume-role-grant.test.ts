@@ -7,6 +7,7 @@ import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy
 import { DataAwsIamOpenidConnectProvider } from "@cdktf/provider-aws/lib/data-aws-iam-openid-connect-provider";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
@@ -51,18 +52,53 @@ describe("AssumeRoleGrant", () => {
     expect(policy.provider).toBe("aws.source");
   });
 
+  it("names and describes the policy as given, and makes it wait for what the stack says it depends on", () => {
+    // GIVEN a dependency (the stack's check of the source account)
+    const json = Testing.synthScope((scope) => {
+      const provider = new AwsProvider(scope, "source", { region: "us-east-2", alias: "source" });
+      const check = new IamGroup(scope, "check", { provider, name: "check" });
+      new AssumeRoleGrant(scope, "assume-role-grant", {
+        provider,
+        role: ROLE,
+        policyName: "cross-account-ec2-assume-dev",
+        description: "Lets its principals assume the dev role",
+        principals: NONE,
+        groupName: "g",
+        ci: CI,
+        dependsOn: [check],
+      });
+    });
+    // THEN
+    expect(json).toHaveResourceWithProperties(IamPolicy, {
+      name: "cross-account-ec2-assume-dev",
+      description: "Lets its principals assume the dev role",
+      depends_on: ["aws_iam_group.check"],
+    });
+    // AND the CI role waits for the same, after its OIDC provider, and says what it is for
+    expect(json).toHaveResourceWithProperties(IamRole, {
+      description: `Assumed by CI with an OIDC token from ${CI.providerUrl} to assume ${ROLE.arn}`,
+      depends_on: ["data.aws_iam_openid_connect_provider.ci-oidc-provider", "aws_iam_group.check"],
+    });
+  });
+
   it("attaches it to a group of its own when no principal is named", () => {
     const json = synth();
-    expect(json).toHaveResourceWithProperties(IamGroup, { name: "cross-account-ec2-dev-assumers" });
-    expect(json).toHaveResourceWithProperties(IamGroupPolicyAttachment, { group: "${aws_iam_group.assumers.name}" });
+    expect(json).toHaveResourceWithProperties(IamGroup, { name: "cross-account-ec2-dev-assumers", provider: "aws.source" });
+    expect(json).toHaveResourceWithProperties(IamGroupPolicyAttachment, {
+      group: "${aws_iam_group.assumers.name}",
+      policy_arn: "${aws_iam_policy.assume-role-policy.arn}",
+      provider: "aws.source",
+    });
   });
 
   it("attaches it to every named group, role and user instead, and creates no group", () => {
     const json = synth({ principals: { groups: ["ops"], roles: ["ci-deployer"], users: ["alice"] } });
     expect(json).not.toHaveResource(IamGroup);
-    expect(json).toHaveResourceWithProperties(IamGroupPolicyAttachment, { group: "ops" });
-    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { role: "ci-deployer" });
-    expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "alice" });
+    // Each in the source account, through its provider.
+    const inSource = { provider: "aws.source", policy_arn: "${aws_iam_policy.assume-role-policy.arn}" };
+    expect(json).toHaveResourceWithProperties(IamGroupPolicyAttachment, { group: "ops", ...inSource });
+    expect(json).toHaveResourceWithProperties(IamRolePolicyAttachment, { role: "ci-deployer", ...inSource });
+    expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "alice", ...inSource });
   });
 
   it.each([
@@ -80,9 +116,13 @@ describe("AssumeRoleGrant", () => {
   it("creates the opt-in user with its access key only when asked", () => {
     expect(synth()).not.toHaveResource(IamUser);
     const json = synth({ userName: "cross-account-ec2-dev-user" });
-    expect(json).toHaveResourceWithProperties(IamUser, { name: "cross-account-ec2-dev-user" });
-    expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "${aws_iam_user.assuming-user.name}" });
-    expect(json).toHaveResource(IamAccessKey);
+    expect(json).toHaveResourceWithProperties(IamUser, { name: "cross-account-ec2-dev-user", path: "/", provider: "aws.source" });
+    expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, {
+      user: "${aws_iam_user.assuming-user.name}",
+      policy_arn: "${aws_iam_policy.assume-role-policy.arn}",
+      provider: "aws.source",
+    });
+    expect(json).toHaveResourceWithProperties(IamAccessKey, { user: "${aws_iam_user.assuming-user.name}", provider: "aws.source" });
   });
 
   it("creates no CI role unless asked", () => {
@@ -129,6 +169,7 @@ describe("AssumeRoleGrant", () => {
     const inline = (JSON.parse(json) as { resource: { aws_iam_role_policy: Record<string, Json> } }).resource.aws_iam_role_policy[
       "ci-role-state-access"
     ];
+    expect(inline).toMatchObject({ role: "${aws_iam_role.ci-role.name}", name: "assume-state-role", provider: "aws.source" });
     expect(JSON.parse(inline.policy as string).Statement).toEqual([
       { Sid: "AssumeStateRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::111111111111:role/state" },
     ]);
