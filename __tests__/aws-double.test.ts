@@ -1,5 +1,6 @@
 import {
   CreateGroupCommand,
+  CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   IAMClient,
@@ -371,6 +372,31 @@ describe("the AWS double's IAM applies IAM's input rules, answering with IAM's e
     expect(await role("tags-51", { Tags: tags(51) })).toBe("LimitExceededException");
     expect(await role("tags-aws", { Tags: [{ Key: "aws:owner", Value: "x" }] })).toBe("InvalidInputException");
     expect(await role("tags-long", { Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("ValidationError");
+  });
+
+  it("takes OIDC client IDs of 1-255 characters, at most 100, and thumbprints of 40 characters, at most 5", async () => {
+    const provider = (url: string, ClientIDList: string[], ThumbprintList?: string[]) =>
+      code(iam().send(new CreateOpenIDConnectProviderCommand({ Url: url, ClientIDList, ThumbprintList })));
+    const thumbprint = "a".repeat(40);
+    expect(await provider("https://ok.example.com", ["c".repeat(255)], [thumbprint])).toBe("ok");
+    expect(
+      await provider(
+        "https://many.example.com",
+        Array.from({ length: 100 }, (_, i) => `client-${i}`),
+        Array(5).fill(thumbprint),
+      ),
+    ).toBe("ok");
+    expect(await provider("https://long.example.com", ["c".repeat(256)])).toBe("ValidationError");
+    expect(await provider("https://empty.example.com", [""])).toBe("ValidationError");
+    expect(
+      await provider(
+        "https://too-many.example.com",
+        Array.from({ length: 101 }, (_, i) => `client-${i}`),
+      ),
+    ).toBe("LimitExceededException");
+    expect(await provider("https://short-thumb.example.com", ["sts.amazonaws.com"], ["a".repeat(39)])).toBe("ValidationError");
+    expect(await provider("https://six-thumbs.example.com", ["sts.amazonaws.com"], Array(6).fill(thumbprint))).toBe("ValidationError");
+    expect(await provider("http://plain.example.com", ["sts.amazonaws.com"])).toBe("ValidationError");
   });
 
   it("keeps a managed policy within 6,144 characters and a role's inline policies within 10,240 together", async () => {

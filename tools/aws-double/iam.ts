@@ -124,6 +124,8 @@ export const IAM_RULES = {
   tagValueLength: 256,
   descriptionLength: 1000,
   sessionSeconds: { min: 3600, max: 43200 },
+  /** CreateOpenIDConnectProvider: client IDs of 1-255 characters, at most 100; thumbprints of 40 hex characters, at most 5. */
+  oidc: { clientIdLength: 255, maxClientIds: 100, maxThumbprints: 5 },
 } as const;
 
 /** A policy's size as IAM's quotas count it: characters, whitespace not counted. */
@@ -650,16 +652,25 @@ export class IamService implements Service {
         const url = c.params.required("Url");
         if (!/^https:\/\/[^?#\s]+$/.test(url) || url.length > 255)
           throw new AwsError("ValidationError", `1 validation error detected: Value '${url}' at 'url' failed to satisfy constraint`);
+        const clientIds = c.params.strings("ClientIDList.member");
+        const thumbprints = c.params.strings("ThumbprintList.member");
+        const badClientId = clientIds.find((id) => id.length < 1 || id.length > IAM_RULES.oidc.clientIdLength);
+        if (badClientId !== undefined)
+          throw new AwsError("ValidationError", `1 validation error detected: Value '${badClientId}' at 'clientIDList' failed to satisfy constraint`);
+        if (clientIds.length > IAM_RULES.oidc.maxClientIds)
+          throw new AwsError("LimitExceeded", `Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: ${IAM_RULES.oidc.maxClientIds}`, 409);
+        if (thumbprints.length > IAM_RULES.oidc.maxThumbprints || thumbprints.some((t) => t.length !== 40))
+          throw new AwsError("ValidationError", "1 validation error detected: Value at 'thumbprintList' failed to satisfy constraint");
         const arn = this.arn(c.caller.accountId, "oidc-provider", "/", url.replace(/^https:\/\//, "").replace(/\/$/, ""));
-        const tags = memberTags(c.params);
+        const tags = validTags(c.params);
         await on("CreateOpenIDConnectProvider", arn, requestTagContext(tags))(c);
         const providers = accountOf(c).oidcProviders;
         if (providers.has(arn)) throw new AwsError("EntityAlreadyExists", `Provider with url ${url} already exists.`, 409);
         providers.set(arn, {
           arn,
           url: arn.split(":oidc-provider/")[1],
-          clientIds: new Set(c.params.strings("ClientIDList.member")),
-          thumbprints: c.params.strings("ThumbprintList.member"),
+          clientIds: new Set(clientIds),
+          thumbprints,
           created: new Date(),
           tags,
         });
