@@ -67,17 +67,7 @@ runScript(async () => {
     if (args.command === "plan") units.forEach((u) => rmSync(planFile(u.name), { force: true }));
     mkdirSync(PLANS, { recursive: true });
 
-    const unitDir = new Map(units.map((u) => [u.name, u.dir]));
-    const initIfNeeded = async (dir: string) => {
-      if (!needsInit(dir, env)) return;
-      const run = await runTerraform(["init", "-input=false"], { cwd: dir, env });
-      if (run.code === 0) recordInit(dir, env);
-    };
-    const state = stateReader(config.backend, async (stack, tfArgs) => {
-      const dir = unitDir.get(stack) ?? resolve(OUTDIR, "stacks", stack);
-      await initIfNeeded(dir);
-      return runTerraform(tfArgs, { cwd: dir, env });
-    });
+    const state = stateReader(config.backend, config.source.profile);
 
     let interrupted = false;
     passInterruptsToTerraform((signal) => {

@@ -80,10 +80,18 @@ describe("Terraform's S3 backend, end to end in the AWS double", () => {
   it(
     "deploys again with nothing to change, reading the IAM stack's outputs from S3",
     async () => {
+      const before = ws.double.calls.length;
       const result = await ws.run("deploy", ["--auto-approve"]);
       expectSucceeded(result);
       expect(result.output).toMatch(/deploy: 0 deployed, 2 unchanged/);
       expect(result.output).toContain("data.terraform_remote_state.cross-stack-reference-input-destination-iam: Read complete");
+      // The workflow read the IAM stack's state from the bucket itself, through the state role, found the role there
+      // and planned the EC2 stack alongside.
+      expect(result.output).toContain("destination-ec2: deploy started (planned alongside destination-iam, which has no changes)");
+      const reads = ws.double.calls
+        .slice(before)
+        .filter((c) => c.action === "GetObject" && c.caller?.endsWith("assumed-role/tf-state/cdktf-assume-role-state"));
+      expect(reads.length).toBeGreaterThan(0);
     },
     E2E_TIMEOUT_MS,
   );

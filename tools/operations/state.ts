@@ -1,33 +1,54 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from "@aws-sdk/client-s3";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { BackendConfig } from "../../lib/config";
 import { orphanedStateWarning, parseState, type StackState } from "../../lib/state";
-import type { TerraformRun } from "../terraform/run";
 
 /** Reads a stack's state; `undefined` when the stack was never deployed or holds nothing. */
 export type StateReader = (stack: string) => Promise<StackState | undefined>;
 
-/** Runs Terraform in a stack folder, initializing it first when it needs that. */
-export type StackTerraform = (stack: string, args: readonly string[]) => Promise<TerraformRun>;
+type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;
 
 /**
- * Reads stacks' state where the backend keeps it: the local file directly
- * (no Terraform at all), S3 through `terraform state pull` in the stack's
- * folder, which starts no provider.
+ * Reads stacks' state where the backend keeps it, without Terraform: the
+ * local file, or the S3 object `<keyPrefix>/<stack>.tfstate` with the
+ * backend's credentials. No Terraform process, so no `init`, and nothing to
+ * race with a stack's own Terraform run in its folder.
  */
-export function stateReader(backend: BackendConfig, terraform: StackTerraform, projectRoot = process.cwd()): StateReader {
+export function stateReader(backend: BackendConfig, sourceProfile?: string, projectRoot = process.cwd()): StateReader {
   if (backend.type === "local") {
     return async (stack) => {
       const file = resolve(projectRoot, backend.directory, `${stack}.tfstate`);
       return existsSync(file) ? parseState(readFileSync(file, "utf8")) : undefined;
     };
   }
-  return async (stack) => parseState((await terraform(stack, ["state", "pull"])).stdout);
+  const s3 = stateClient(backend, sourceProfile);
+  return async (stack) => {
+    try {
+      const object = await s3.send(new GetObjectCommand({ Bucket: backend.bucket, Key: `${backend.keyPrefix}/${stack}.tfstate` }));
+      return parseState((await object.Body?.transformToString()) ?? "");
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
+  };
 }
 
-type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;
+/** An S3 client with the backend's credentials: its profile (or `sourceProfile`, or the standard chain) and, when set, its state role. */
+function stateClient(backend: S3BackendConfig, sourceProfile?: string): S3Client {
+  const profile = backend.profile ?? sourceProfile;
+  const base = fromNodeProviderChain(profile ? { profile } : {});
+  const credentials = backend.roleArn
+    ? fromTemporaryCredentials({ masterCredentials: base, params: { RoleArn: backend.roleArn, RoleSessionName: "cdktf-assume-role-state" } })
+    : base;
+  return new S3Client({
+    region: backend.region,
+    credentials,
+    ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
+    forcePathStyle: backend.usePathStyle,
+  });
+}
 
 /**
  * Stacks whose state in the S3 backend still holds resources although the
@@ -38,17 +59,7 @@ type S3BackendConfig = Extract<BackendConfig, { type: "s3" }>;
  * @returns one warning per such stack
  */
 export async function orphanedS3States(backend: S3BackendConfig, stacks: readonly string[], sourceProfile?: string): Promise<string[]> {
-  const profile = backend.profile ?? sourceProfile;
-  const base = fromNodeProviderChain(profile ? { profile } : {});
-  const credentials = backend.roleArn
-    ? fromTemporaryCredentials({ masterCredentials: base, params: { RoleArn: backend.roleArn, RoleSessionName: "cdktf-assume-role-state-check" } })
-    : base;
-  const s3 = new S3Client({
-    region: backend.region,
-    credentials,
-    ...(backend.endpoint ? { endpoint: backend.endpoint } : {}),
-    forcePathStyle: backend.usePathStyle,
-  });
+  const s3 = stateClient(backend, sourceProfile);
   const prefix = `${backend.keyPrefix}/`;
   const warnings: string[] = [];
   let token: string | undefined;
