@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsDouble } from "../tools/aws-double/server";
-import { orphanedS3States, stateCheckWarnings } from "../tools/operations/state";
+import { orphanedS3States, stateCheckWarnings, stateReader } from "../tools/operations/state";
 import { withEnv } from "../tools/proof/env";
 
 const state = (resources: number) =>
@@ -98,7 +98,7 @@ describe("orphanedS3States", () => {
     const warnings = await withEnv(env, () => orphanedS3States(central, STACKS, "source"));
     expect(warnings).toEqual([expect.stringMatching(/^s3:\/\/central-tf-state\/assume-role\/old-ec2.tfstate holds 1 resource\(s\)/)]);
     const lists = double.calls.filter((c) => c.action === "ListObjectsV2" && c.params.Bucket === "central-tf-state").map((c) => c.caller);
-    expect(lists).toEqual(["arn:aws:sts::444444444444:assumed-role/tf-state/cdktf-assume-role-state-check"]);
+    expect(lists).toEqual(["arn:aws:sts::444444444444:assumed-role/tf-state/cdktf-assume-role-state"]);
   });
 
   it("fails if the credentials may not list the bucket, with S3's AccessDenied", async () => {
@@ -127,5 +127,27 @@ describe("stateCheckWarnings", () => {
 
   it("has nothing to add for local state, which the synth checks itself", async () => {
     expect(await stateCheckWarnings({ type: "local", directory: "state" }, STACKS)).toEqual([]);
+  });
+});
+
+describe("stateReader", () => {
+  it("reads a stack's state from the bucket, without Terraform: its resources, or nothing for a stack never deployed", async () => {
+    // GIVEN
+    const read = stateReader(backend, "source");
+    // WHEN / THEN
+    expect(await withEnv(env, () => read("destination-iam"))).toEqual({ resources: 5, outputs: {} });
+    expect(await withEnv(env, () => read("destination-ec2"))).toBeUndefined();
+    expect(await withEnv(env, () => read("old-ec2"))).toBeUndefined();
+  });
+
+  it("reads through the backend's state-access role when it has one", async () => {
+    const central = { ...backend, bucket: "central-tf-state", roleArn: "arn:aws:iam::444444444444:role/tf-state" };
+    expect(await withEnv(env, () => stateReader(central, "source")("old-ec2"))).toEqual({ resources: 1, outputs: {} });
+    const reads = double.calls.filter((c) => c.action === "GetObject" && c.params.Bucket === "central-tf-state").map((c) => c.caller);
+    expect(reads).toContain("arn:aws:sts::444444444444:assumed-role/tf-state/cdktf-assume-role-state");
+  });
+
+  it("fails if the credentials may not read the state, with S3's AccessDenied, rather than taking the stack for undeployed", async () => {
+    await expect(withEnv(env, () => stateReader(backend, "auditor")("destination-iam"))).rejects.toThrow(/not authorized to perform: s3:GetObject/);
   });
 });
