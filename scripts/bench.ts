@@ -10,7 +10,7 @@ import { runTerraform } from "../tools/terraform/run";
 import { runScript } from "./entry";
 
 /**
- * `npm run bench [-- --runs N] [--synth-only] [--write]`: synth time and peak
+ * `npm run bench [-- --runs N] [--synth-only | --deploy-only [--sizes 1,10]] [--write]`: synth time and peak
  * memory as destinations grow, beside the CDKTF template's defaults; then the
  * deploy path against the AWS double: deploy, a second deploy with no
  * changes, and destroy, for 1 and 10 destinations, the workflow beside plain
@@ -23,6 +23,10 @@ const SIZES = [1, 10, 50, 100];
 const argv = process.argv.slice(2);
 const runs = Number(argv[argv.indexOf("--runs") + 1]) || 5;
 const synthOnly = argv.includes("--synth-only");
+// The deploy path alone, printed: a quick check beside plain Terraform after a workflow change (never written).
+const deployOnly = argv.includes("--deploy-only");
+/** Destinations on the deploy path; `--deploy-only` may narrow them (`--sizes 1`). */
+const deploySizes = deployOnly && argv.includes("--sizes") ? argv[argv.indexOf("--sizes") + 1].split(",").map(Number) : [1, 10];
 const write = argv.includes("--write");
 
 interface Sample {
@@ -195,12 +199,31 @@ async function deployPath(size: number, mode: "serial" | "parallel" | "cdktf" | 
   }
 }
 
+/** The synth section of docs/benchmarks.md. */
+function synthSection(synthRows: readonly SynthRow[]): string[] {
+  const [, one, , , hundred] = synthRows;
+  const perDestinationMs = ((hundred.seconds - one.seconds) / 99) * 1000;
+  return [
+    "## Synth",
+    "",
+    `Each row: the median wall time of ${runs} runs of a full synth (after one warm-up run; each run's stacks counted) and the highest peak RSS among them.`,
+    "",
+    "| Case | Median synth | Range | Peak memory |",
+    "| --- | --- | --- | --- |",
+    ...synthRows.map((r) => `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.min.toFixed(2)}-${r.max.toFixed(2)} s | ${r.peakMb.toFixed(0)} MB |`),
+    "",
+    `Growth: about ${perDestinationMs.toFixed(1)} ms and ${((hundred.peakMb - one.peakMb) / 99).toFixed(2)} MB per extra destination (two stacks), linear between 1 and 100.`,
+    `Targets: 1 destination ≤ 1.0 s and ≤ 150 MB; 100 destinations ≤ 5 s and ≤ 1 GB.`,
+    "",
+    "Where the time goes at one destination: Node and tsx start-up, then loading `cdktf` and the few provider classes the stacks use,",
+    "imported by path. The baseline loads every AWS resource class through the package root and type-checks with ts-node.",
+    "",
+  ];
+}
+
 /** The workflow against plain Terraform on the same stacks, column by column: the targets are ≤ 1.05. */
 function ratioRows(rows: readonly DeployRow[]): string[] {
-  const pairs = [
-    [rows[0], rows[1]],
-    [rows[2], rows[3]],
-  ] as const;
+  const pairs = deploySizes.map((_, i) => [rows[2 * i], rows[2 * i + 1]] as const);
   return pairs.map(
     ([ours, plain]) =>
       `| ${ours.label.replace(/^[^:]+: /, "")} | ${(ours.deploy / plain.deploy).toFixed(2)}× | ${(ours.again / plain.again).toFixed(2)}× | ${(ours.destroy / plain.destroy).toFixed(2)}× |`,
@@ -227,47 +250,33 @@ runScript(async () => {
   writeFileSync(baselineMain, `import "@cdktf/provider-aws";\nimport { main } from "${join(PROJECT_ROOT, "main")}";\nprocess.exitCode = main();\n`);
   const tsNode = [join(PROJECT_ROOT, "node_modules/ts-node/dist/bin.js"), "-O", JSON.stringify({ noEmit: false, incremental: false })];
 
-  const synthRows = [
-    series("baseline: ts-node + root import, 1 destination", [...tsNode, baselineMain], configFor(1), 2),
-    ...SIZES.map((size) =>
-      series(
-        `this project: ${size} destination${size > 1 ? "s" : ""} (${size * 2} stacks)`,
-        ["--import", "tsx", join(PROJECT_ROOT, "main.ts")],
-        configFor(size),
-        size * 2,
-      ),
-    ),
-  ];
+  const synthRows = deployOnly
+    ? []
+    : [
+        series("baseline: ts-node + root import, 1 destination", [...tsNode, baselineMain], configFor(1), 2),
+        ...SIZES.map((size) =>
+          series(
+            `this project: ${size} destination${size > 1 ? "s" : ""} (${size * 2} stacks)`,
+            ["--import", "tsx", join(PROJECT_ROOT, "main.ts")],
+            configFor(size),
+            size * 2,
+          ),
+        ),
+      ];
   const deployRows: DeployRow[] = [];
   if (!synthOnly) {
     // Each workflow row beside plain Terraform on the same stacks, in the same run.
-    deployRows.push(await deployPath(1, "parallel"), await deployPath(1, "terraform"));
-    deployRows.push(await deployPath(10, "parallel"), await deployPath(10, "terraform"));
+    for (const size of deploySizes) deployRows.push(await deployPath(size, "parallel"), await deployPath(size, "terraform"));
     deployRows.push(await deployPath(1, "cdktf"));
   }
 
-  const [, one, , , hundred] = synthRows;
-  const perDestinationMs = ((hundred.seconds - one.seconds) / 99) * 1000;
   const cpu = cpus();
   const doc = [
     "# Benchmarks",
     "",
     `Generated by \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
     "",
-    "## Synth",
-    "",
-    `Each row: the median wall time of ${runs} runs of a full synth (after one warm-up run; each run's stacks counted) and the highest peak RSS among them.`,
-    "",
-    "| Case | Median synth | Range | Peak memory |",
-    "| --- | --- | --- | --- |",
-    ...synthRows.map((r) => `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.min.toFixed(2)}-${r.max.toFixed(2)} s | ${r.peakMb.toFixed(0)} MB |`),
-    "",
-    `Growth: about ${perDestinationMs.toFixed(1)} ms and ${((hundred.peakMb - one.peakMb) / 99).toFixed(2)} MB per extra destination (two stacks), linear between 1 and 100.`,
-    `Targets: 1 destination ≤ 1.0 s and ≤ 150 MB; 100 destinations ≤ 5 s and ≤ 1 GB.`,
-    "",
-    "Where the time goes at one destination: Node and tsx start-up, then loading `cdktf` and the few provider classes the stacks use,",
-    "imported by path. The baseline loads every AWS resource class through the package root and type-checks with ts-node.",
-    "",
+    ...(synthRows.length ? synthSection(synthRows) : []),
     ...(deployRows.length
       ? [
           "## Deploy path, against the AWS double",
@@ -291,11 +300,11 @@ runScript(async () => {
         ]
       : []),
   ].join("\n");
-  if (write) {
+  if (write && !deployOnly) {
     writeFileSync(join(PROJECT_ROOT, "docs", "benchmarks.md"), doc);
     console.log("\nwrote docs/benchmarks.md");
   } else {
-    console.log(`\n${doc}\n(not written: add --write to update docs/benchmarks.md)`);
+    console.log(`\n${doc}\n(not written: ${deployOnly ? "--deploy-only never writes" : "add --write to update docs/benchmarks.md"})`);
   }
   return 0;
 });
