@@ -29,7 +29,20 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.*/", ".cdktf.out.*/", ".gen/", "coverage/", "state/", ".terraform-work/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "cdktf.out/",
+      "cdktf.out.*/",
+      ".cdktf.out.*/",
+      ".gen/",
+      "coverage/",
+      "state/",
+      ".terraform-work/",
+      ".stryker-tmp/",
+      "reports/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
