@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AwsDouble, type AwsDoubleOptions } from "../aws-double/server";
 import { checkProviders, providerSource } from "../terraform/providers";
+import { TERRAFORM_GOGC } from "../terraform/run";
 
 /**
  * The end-to-end layer's workspace: a folder with its own config, state and
@@ -95,9 +96,13 @@ export class Workspace {
     return this.spawn(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, entry), ...command, ...args], options.env ?? {}, options);
   }
 
-  /** Runs the project's cdktf CLI itself in the workspace (to compare with cdktf's own multi-stack deploy). */
+  /**
+   * Runs the project's cdktf CLI itself in the workspace (to compare with cdktf's own multi-stack deploy), its
+   * Terraform with the workflow's garbage-collector target, so that the two compare on Terraform's work alone.
+   */
   cdktf(args: readonly string[]): Promise<RunResult> {
-    return this.spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), [...args, "--no-color"], { CI: "1", CHECKPOINT_DISABLE: "1" });
+    const env = { CI: "1", CHECKPOINT_DISABLE: "1", GOGC: process.env.GOGC ?? TERRAFORM_GOGC };
+    return this.spawn(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), [...args, "--no-color"], env);
   }
 
   private spawn(
