@@ -119,9 +119,10 @@ describe("Terraform's S3 backend, end to end in the AWS double", () => {
       expect(folded(result.output)).toContain("someone@ci");
       expect(result.output).toContain("destination-ec2: skipped: destination-iam did not deploy");
       expect(ws.double.s3.objectText(BUCKET, `${PREFIX}/destination-iam.tfstate`)).toBe(before);
-      // AND once the other run is done, the deploy goes through
+      // AND once the other run is done, the IAM stack's deploy goes through
       ws.double.s3.deleteObjectDirect(BUCKET, `${PREFIX}/destination-iam.tfstate.tflock`);
-      expectSucceeded(await ws.run("deploy", ["--auto-approve"]));
+      expectSucceeded(await ws.run("deploy", ["destination-iam", "--auto-approve"]));
+      expect(ws.double.s3.objectText(BUCKET, `${PREFIX}/destination-iam.tfstate`)).not.toBe(before);
     },
     E2E_TIMEOUT_MS,
   );
