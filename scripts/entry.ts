@@ -1,11 +1,33 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { ConfigError } from "../lib/config";
 import { SelectionError } from "../lib/targets";
 import { WorkflowError } from "../tools/operations/workflow";
 
 type KnownError = new (...args: never[]) => Error;
 
+/** A flag the script does not take, or a value it cannot use: the problem, then the script's usage. */
+export class UsageError extends Error {
+  constructor(problem: string, usage: string) {
+    super(`${problem}\n${usage}`);
+    this.name = "UsageError";
+  }
+}
+
 /** Errors every script knows how to explain: printed once, as one message, exit 1. */
-const ALWAYS_KNOWN: readonly KnownError[] = [ConfigError, SelectionError, WorkflowError];
+const ALWAYS_KNOWN: readonly KnownError[] = [ConfigError, SelectionError, WorkflowError, UsageError];
+
+/**
+ * A script's flags, by Node's own parseArgs, strictly: a misspelt flag
+ * (`--jsno`) stops the script with the usage instead of being ignored.
+ * @throws UsageError for an unknown flag, a missing value or an argument the script does not take
+ */
+export function parseFlags<const O extends NonNullable<ParseArgsConfig["options"]>>(options: O, usage: string, args = process.argv.slice(2)) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
+  }
+}
 
 /**
  * Runs a script's main: known errors become their message on stderr and exit

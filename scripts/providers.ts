@@ -1,5 +1,5 @@
 import { checkProviders, findProviders, ProvidersUnavailableError } from "../tools/terraform/providers";
-import { runScript } from "./entry";
+import { parseFlags, runScript } from "./entry";
 
 /**
  * `npm run providers`: says where Terraform gets hashicorp/aws on this
@@ -8,9 +8,10 @@ import { runScript } from "./entry";
  *   eval "$(npm run --silent providers -- --export)"
  */
 runScript(async () => {
+  const flags = parseFlags({ export: { type: "boolean", default: false } }, "usage: npm run providers [-- --export]");
   const source = findProviders();
   await checkProviders(source);
-  if (process.argv.includes("--export")) {
+  if (flags.export) {
     for (const [name, value] of Object.entries(source.env)) console.log(`export ${name}=${JSON.stringify(value)}`);
   } else console.log(`Terraform providers: ${source.description}`);
   return 0;
