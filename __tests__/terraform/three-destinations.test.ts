@@ -23,7 +23,7 @@ const stacks = resolveTargets(config).flatMap((t) => [t.iamStackName, t.ec2Stack
 let report: ProofReport;
 
 beforeAll(async () => {
-  // Budget: every Terraform command loads the AWS provider schema (~3 s of CPU). The JSON of a three-destination
+  // Budget: every Terraform command loads the AWS provider schema (seconds of CPU: docs/benchmarks.md). The JSON of a three-destination
   // config is deployed for real by the end-to-end layer (__tests__/e2e/three-destinations.test.ts); what only this
   // layer covers is the HCL output, with an arm64 type in another region, a named trusted user and a required session name.
   report = await proveConfig(config, { workDir: join(WORK_DIR, "three"), install: await sharedInstall(), formats: ["hcl"], rehearse: false });

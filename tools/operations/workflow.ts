@@ -39,7 +39,7 @@ export const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 5_000, maxDelayMs: 3
 
 /**
  * Terraform processes at once unless `--concurrency` says otherwise. Each
- * costs about 4 CPU-seconds to start the provider, but a deploy spends much
+ * costs a few CPU-seconds to start the provider (docs/benchmarks.md), but a deploy spends much
  * of its time waiting on AWS (instance state, retries), so more than the
  * cores pays. Bounded for memory (a few hundred MB per Terraform and
  * provider) and API rate limits.
