@@ -52,15 +52,11 @@ describe("npm test without Terraform", () => {
         TF_PROVIDER_SEARCH_ROOTS: "",
       };
       // WHEN
-      const run = spawnSync(
-        process.execPath,
-        ["--import", "tsx", join(ROOT, "scripts", "test.ts"), "--selectProjects", "unit", "--testPathPattern", "names.test"],
-        {
-          cwd: ROOT,
-          encoding: "utf8",
-          env,
-        },
-      );
+      const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), "--testPathPattern", "names.test"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env,
+      });
       const output = run.stdout + run.stderr;
       // THEN offline (as on these machines) the one message; online the registry provides the provider, and the run goes on
       const online = await lookup("registry.terraform.io").then(
@@ -79,4 +75,24 @@ describe("npm test without Terraform", () => {
     },
     TERRAFORM_TIMEOUT_MS,
   );
+});
+
+describe("npm run test:<project> -- <pattern>", () => {
+  it.each([
+    ["e2e", "negatives", "__tests__/e2e/negatives.test.ts"],
+    ["unit", "names", "__tests__/names.test.ts"],
+  ])("test:%s -- %s runs that suite alone, not every suite of the project", (project, pattern, suite) => {
+    // WHEN the script's own selection comes first and the user's pattern after it, as npm passes them
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "scripts", "test.ts"), "--selectProjects", project, pattern, "--listTests"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+      },
+    );
+    // THEN
+    expect(run.status).toBe(0);
+    expect(run.stdout.split("\n").filter((line) => line.endsWith(".test.ts"))).toEqual([join(ROOT, suite)]);
+  });
 });
