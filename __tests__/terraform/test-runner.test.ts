@@ -96,3 +96,23 @@ describe("npm run test:<project> -- <pattern>", () => {
     expect(run.stdout.split("\n").filter((line) => line.endsWith(".test.ts"))).toEqual([join(ROOT, suite)]);
   });
 });
+
+describe("npm test's order", () => {
+  it("runs every unit suite first, then the Terraform suites, then the end-to-end suites longest first", () => {
+    // WHEN jest lists the suites in the order it will start them (a fresh clone has no timing cache to reorder them)
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), "--listTests"], { cwd: ROOT, encoding: "utf8" });
+    const suites = run.stdout
+      .split("\n")
+      .filter((line) => line.endsWith(".test.ts"))
+      .map((line) => line.slice(join(ROOT, "__tests__").length + 1));
+    // THEN
+    const project = (suite: string) => (suite.startsWith("e2e/") ? 2 : suite.startsWith("terraform/") ? 1 : 0);
+    expect(suites.length).toBeGreaterThan(40);
+    expect(suites.map(project)).toEqual([...suites.map(project)].sort());
+    expect(suites.filter((suite) => project(suite) === 2).slice(0, 3)).toEqual([
+      "e2e/example-config.test.ts",
+      "e2e/three-destinations.test.ts",
+      "e2e/negatives.test.ts",
+    ]);
+  });
+});
