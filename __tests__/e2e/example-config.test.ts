@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateTagsCommand, DescribeImagesCommand, DescribeSubnetsCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -22,6 +22,25 @@ const actions = (calls: readonly CallRecord[]) => calls.map((c) => `${c.service}
 const writes = (calls: readonly CallRecord[]) =>
   calls.filter((c) => c.status === 200 && /^(Create|Put|Attach|Run|Modify|Delete|Terminate|Detach|Start|Stop)/.test(c.action)).map((c) => c.action);
 type Json = Record<string, unknown>;
+/**
+ * GOGC of each AWS provider process running in a stack folder of the workspace now, read from /proc: what the
+ * provider Terraform started really got, not what the workflow meant to pass.
+ */
+const providerGogc = (): string[] =>
+  readdirSync("/proc")
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("terraform-provider-aws")) return [];
+        if (!readlinkSync(`/proc/${pid}/cwd`).startsWith(ws.dir)) return [];
+        const gogc = readFileSync(`/proc/${pid}/environ`, "utf8")
+          .split("\0")
+          .find((v) => v.startsWith("GOGC="));
+        return [gogc ?? "GOGC unset"];
+      } catch {
+        return []; // the process ended while it was read
+      }
+    });
 /** A tag written on the instance by the destination's administrator: a change made behind Terraform's back. */
 const retagInstance = (key: string, value: string) =>
   new EC2Client({ region: "us-east-2", endpoint: ws.double.url, credentials: ws.double.profiles.destination }).send(
@@ -148,9 +167,17 @@ describe("the example config, end to end: the real workflow, Terraform and provi
   it(
     "deploys again with nothing to change: one plan per stack, no init, nothing applied",
     async () => {
-      const result = await ws.run("deploy", ["--auto-approve"]);
+      const seen: string[] = [];
+      const result = await ws.run("deploy", ["--auto-approve"], {
+        onLine: (line) => {
+          if (/Read complete/.test(line)) seen.push(...providerGogc());
+        },
+      });
       expectSucceeded(result);
       expect(result.output.match(/No changes\. Your infrastructure matches the configuration\./g)).toHaveLength(2);
+      // The providers Terraform started run with the workflow's garbage-collector target.
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set(["GOGC=400"]));
       expect(result.output).not.toMatch(/Initializing|Installing hashicorp\/aws|providers lock|Apply complete/);
       expect(result.output).toMatch(/deploy: 0 deployed, 2 unchanged, 0 deferred, 0 failed, 0 refused, 0 skipped in/);
       // The role was there: the EC2 stack was planned while its IAM stack was, and that plan stood.
