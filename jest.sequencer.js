@@ -15,7 +15,9 @@ const E2E_LONGEST_FIRST = [
   "negatives.test.ts", // 100-115
   "s3-backend.test.ts", // 98-117
   "cdktf-cli.test.ts", // 60-81
+  "faults.test.ts", // 55
   "trusted-role.test.ts", // 40-50
+  "sandbox.test.ts", // 14
 ];
 
 /**

@@ -84,14 +84,10 @@ describe("npm run test:<project> -- <pattern>", () => {
     ["unit", "names", "__tests__/names.test.ts"],
   ])("test:%s -- %s runs that suite alone, not every suite of the project", (project, pattern, suite) => {
     // WHEN the script's own suite comes first and the user's pattern after it, as npm passes them
-    const run = spawnSync(
-      process.execPath,
-      ["--import", "tsx", join(ROOT, "scripts", "test.ts"), project, pattern, "--listTests"],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-      },
-    );
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), project, pattern, "--listTests"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     // THEN
     expect(run.status).toBe(0);
     expect(run.stdout.split("\n").filter((line) => line.endsWith(".test.ts"))).toEqual([join(ROOT, suite)]);
@@ -100,7 +96,10 @@ describe("npm run test:<project> -- <pattern>", () => {
 
 /** The suites `scripts/test.ts <suite> --listTests` would run, in the order jest would start them, relative to __tests__/. */
 function listed(suite: string): string[] {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), suite, "--listTests"], { cwd: ROOT, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), suite, "--listTests"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   expect(run.status).toBe(0);
   return run.stdout
     .split("\n")

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Authorizer, type Authorization, type Json } from "./authorizer";
 import { Ec2Service, type ResourceKeyReading } from "./ec2";
+import { FaultInjector, type FaultKind, type FaultOptions } from "./faults";
 import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
 import { OidcIssuers, type IdTokenClaims } from "./oidc-issuer";
@@ -39,6 +40,8 @@ export interface CallRecord {
   /** AWS's error code, when the call failed. */
   readonly error?: string;
   readonly authorizations: readonly Authorization[];
+  /** The transient fault answered instead of the call (fault mode), which then had no effect. */
+  readonly fault?: FaultKind;
 }
 
 /** An IAM user of one account with a key: what a profile in `~/.aws/credentials` holds. */
@@ -70,6 +73,8 @@ export interface AwsDoubleOptions {
    * @default "requested"
    */
   readonly resourceKeys?: ResourceKeyReading;
+  /** Transient faults (throttling, server errors, connection resets) on a share of the signed calls. @default - none */
+  readonly faults?: FaultOptions;
 }
 
 const SCOPE = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
@@ -86,6 +91,7 @@ export class AwsDouble {
   private readonly issuers = new OidcIssuers();
   private server?: Server;
   private port = 0;
+  private faults?: FaultInjector;
 
   private constructor(options: AwsDoubleOptions) {
     const partition = options.partition ?? "aws";
@@ -111,13 +117,22 @@ export class AwsDouble {
       ]),
     );
     this.iam.markSeeded();
+    this.injectFaults(options.faults);
+  }
+
+  /** Turns fault mode on with `options`, or off without: a test can fault one run and check the next. */
+  injectFaults(options?: FaultOptions): void {
+    this.faults = options && options.rate > 0 ? new FaultInjector(options) : undefined;
   }
 
   /** Starts a double on 127.0.0.1, on a port the system picks. */
-  static async start(options: AwsDoubleOptions): Promise<AwsDouble> {
+  static async start(options: AwsDoubleOptions, port = 0): Promise<AwsDouble> {
     const double = new AwsDouble(options);
     const server = createServer((request, response) => void double.handle(request, response));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
     double.server = server;
     double.port = (server.address() as AddressInfo).port;
     return double;
@@ -194,12 +209,8 @@ export class AwsDouble {
     const authorizations: Authorization[] = [];
     const region = scope?.[2] ?? "us-east-1";
     let caller: Caller | undefined;
-    const reply = (
-      status: number,
-      xml: string | Buffer,
-      error?: string,
-      extraHeaders: Readonly<Record<string, string>> = { "content-type": "text/xml" },
-    ) => {
+    const fault = scope ? this.faults?.next(scope[3]) : undefined;
+    const record = (status: number, error?: string) =>
       this.calls.push({
         service: scope?.[3] ?? (unsigned ? "sts" : "unknown"),
         action: params.action,
@@ -210,7 +221,15 @@ export class AwsDouble {
         status,
         error,
         authorizations,
+        ...(fault ? { fault: fault.kind } : {}),
       });
+    const reply = (
+      status: number,
+      xml: string | Buffer,
+      error?: string,
+      extraHeaders: Readonly<Record<string, string>> = { "content-type": "text/xml" },
+    ) => {
+      record(status, error);
       response.writeHead(status, { ...extraHeaders, "x-amzn-requestid": requestId, "x-amz-request-id": requestId });
       response.end(xml);
     };
@@ -221,6 +240,13 @@ export class AwsDouble {
         return;
       }
       if (!scope) throw new AwsError("MissingAuthenticationToken", "Request is missing Authentication Token", 403);
+      // The request was read whole; the connection is cut before anything is done or answered.
+      if (fault?.kind === "reset") {
+        record(0, "ConnectionReset");
+        request.socket.resetAndDestroy();
+        return;
+      }
+      if (fault) throw fault.error;
       if (!service) throw new AwsError("InvalidAction", `The AWS double does not implement the ${scope[3]} service.`);
       caller = this.credentials.resolve(scope[1], header(request, "x-amz-security-token"));
       const handler = service.handlers[params.action];

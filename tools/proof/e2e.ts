@@ -18,7 +18,8 @@ export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 type Json = Record<string, unknown>;
 export type Script = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output" | "list" | "verify";
 
-const ENTRY_POINTS: Record<Script, string[]> = {
+/** What `npm run <script>` runs, relative to the project: each script a workspace can run. */
+export const ENTRY_POINTS: Readonly<Record<Script, readonly string[]>> = {
   deploy: ["scripts/workflow.ts", "deploy"],
   plan: ["scripts/workflow.ts", "plan"],
   apply: ["scripts/workflow.ts", "apply"],
@@ -55,16 +56,17 @@ export class Workspace {
 
   /**
    * A fresh workspace under `.terraform-work/<name>` (inside the project, so
-   * Node finds its packages) with `config` and a double serving `double`.
+   * Node finds its packages) with `config` and a double serving `double`, on
+   * `port` of 127.0.0.1 (0: one the system picks).
    */
-  static async open(name: string, config: Json, double: AwsDoubleOptions): Promise<Workspace> {
+  static async open(name: string, config: Json, double: AwsDoubleOptions, port = 0): Promise<Workspace> {
     // Without Terraform or its provider every run would fail deep inside a plan: say what is missing once, here.
     const providers = providerSource();
     await checkProviders(providers);
     const dir = resolve(PROJECT_ROOT, ".terraform-work", name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, "aws"), { recursive: true });
-    const started = await AwsDouble.start(double);
+    const started = await AwsDouble.start(double, port);
     const cdktfJson = {
       language: "typescript",
       app: `node --import tsx ${join(PROJECT_ROOT, "main.ts")}`,

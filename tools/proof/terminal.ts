@@ -7,6 +7,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
  * and copies what we type to it; what the program writes comes back with its
  * colours and cursor moves taken out.
  */
+/** ANSI escape sequences: colours, cursor moves, character sets. */
+const ESCAPES = new RegExp(`${String.fromCharCode(27)}(\\[[0-9;?]*[A-Za-z]|[()][A-Z0-9]|[=>])`, "g");
+
 export class Terminal {
   private raw = "";
   private readonly exited: Promise<number>;
@@ -37,7 +40,7 @@ export class Terminal {
 
   /** What the terminal showed so far, without escape sequences and carriage returns. */
   get screen(): string {
-    return this.raw.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]/g, "").replace(/\r/g, "");
+    return this.raw.replace(ESCAPES, "").replace(/\r/g, "");
   }
 
   /** Whether the program has ended. */
