@@ -107,43 +107,68 @@ async function timed(label: string, run: () => Promise<RunResult>): Promise<numb
 }
 
 /**
- * Plain Terraform on the synthesized stacks, as HashiCorp's CI guidance runs
- * them: in each stack folder `init` + `apply -auto-approve`, then
- * `plan -detailed-exitcode` (deploy again), then `apply -destroy`; an EC2
- * stack after its IAM stack (before it, for destroy), at most
- * DEFAULT_CONCURRENCY Terraform processes at once.
+ * Terraform by hand on the synthesized stacks, as HashiCorp's CI guidance runs
+ * them, in each stack folder; an EC2 stack after its IAM stack (before it, for
+ * destroy), at most DEFAULT_CONCURRENCY Terraform processes at once.
+ * - `plain`: `init` + `apply -auto-approve`, then `plan -detailed-exitcode` (deploy again), then `apply -destroy`;
+ * - `reviewed`: the flow a review and a policy check need, as Atlantis with a policy check or a CI job with conftest
+ *   runs it: `init`, `plan -out -detailed-exitcode`, `show -json` of the plan (what the policy reads), `apply <plan>`;
+ *   again: the same plan, which finds nothing; destroy: `plan -destroy -out`, `show -json`, `apply <plan>`.
  */
-async function plainTerraform(ws: Workspace, destinations: readonly string[], command: "deploy" | "again" | "destroy"): Promise<RunResult> {
+async function byHand(
+  ws: Workspace,
+  destinations: readonly string[],
+  command: "deploy" | "again" | "destroy",
+  flow: "plain" | "reviewed",
+): Promise<RunResult> {
   const dir = (stack: string) => join(ws.dir, "cdktf.out", "stacks", stack);
   let free = DEFAULT_CONCURRENCY;
   const waiting: (() => void)[] = [];
-  const tf = async (stack: string, args: string[]) => {
+  /** Runs Terraform in a slot; the exit code, where 2 from -detailed-exitcode means changes. */
+  const tf = async (stack: string, args: string[]): Promise<number> => {
     if (free > 0) free -= 1;
     else await new Promise<void>((wake) => waiting.push(wake));
     try {
       const run = await runTerraform(args, { cwd: dir(stack), env: ws.env });
       if (run.code !== 0 && !(args.includes("-detailed-exitcode") && run.code === 2))
         throw new Error(`${stack}: terraform ${args[0]}: ${run.stderr}`);
+      return run.code;
     } finally {
       const next = waiting.shift();
       if (next) next();
       else free += 1;
     }
   };
-  const steps: Record<typeof command, (stack: string) => Promise<void>> = {
-    deploy: async (stack) => {
-      await tf(stack, ["init", "-input=false"]);
-      await tf(stack, ["apply", "-input=false", "-auto-approve"]);
+  const reviewed = async (stack: string, destroy: boolean) => {
+    const plan = ["plan", "-input=false", "-detailed-exitcode", "-out=bench.tfplan", ...(destroy ? ["-destroy"] : [])];
+    if ((await tf(stack, plan)) === 0) return;
+    await tf(stack, ["show", "-json", "bench.tfplan"]);
+    await tf(stack, ["apply", "-input=false", "bench.tfplan"]);
+  };
+  const steps: Record<typeof flow, Record<typeof command, (stack: string) => Promise<void>>> = {
+    plain: {
+      deploy: async (stack) => {
+        await tf(stack, ["init", "-input=false"]);
+        await tf(stack, ["apply", "-input=false", "-auto-approve"]);
+      },
+      again: async (stack) => void (await tf(stack, ["plan", "-input=false", "-detailed-exitcode"])),
+      destroy: async (stack) => void (await tf(stack, ["apply", "-destroy", "-input=false", "-auto-approve"])),
     },
-    again: (stack) => tf(stack, ["plan", "-input=false", "-detailed-exitcode"]),
-    destroy: (stack) => tf(stack, ["apply", "-destroy", "-input=false", "-auto-approve"]),
+    reviewed: {
+      deploy: async (stack) => {
+        await tf(stack, ["init", "-input=false"]);
+        await reviewed(stack, false);
+      },
+      again: (stack) => reviewed(stack, false),
+      destroy: (stack) => reviewed(stack, true),
+    },
   };
   try {
     await Promise.all(
       destinations.map(async (name) => {
         const [first, second] = command === "destroy" ? [`${name}-ec2`, `${name}-iam`] : [`${name}-iam`, `${name}-ec2`];
-        await steps[command](first);
-        await steps[command](second);
+        await steps[flow][command](first);
+        await steps[flow][command](second);
       }),
     );
     return { code: 0, output: "", stdout: "" };
@@ -153,7 +178,7 @@ async function plainTerraform(ws: Workspace, destinations: readonly string[], co
 }
 
 /** Deploy, deploy again (no changes), destroy: the workflow with a concurrency, plain Terraform, or cdktf's own `'*'`. */
-async function deployPath(size: number, mode: "serial" | "parallel" | "cdktf" | "terraform"): Promise<DeployRow> {
+async function deployPath(size: number, mode: "serial" | "parallel" | "cdktf" | "terraform" | "reviewed"): Promise<DeployRow> {
   const destinations = destinationsFor(size);
   const example = loadConfig(join(PROJECT_ROOT, "config/default.json"));
   const ws = await Workspace.open(
@@ -169,19 +194,20 @@ async function deployPath(size: number, mode: "serial" | "parallel" | "cdktf" | 
   const what = {
     cdktf: "cdktf deploy/destroy '*'",
     terraform: `plain Terraform, up to ${DEFAULT_CONCURRENCY} at once`,
+    reviewed: `reviewed by hand (plan -out, show -json, apply the plan), up to ${DEFAULT_CONCURRENCY} at once`,
     serial: "workflow, one stack at a time",
     parallel: `workflow, up to ${DEFAULT_CONCURRENCY} at once`,
   }[mode];
   const label = `${what}: ${size} destination${size > 1 ? "s" : ""}`;
   const flags = mode === "serial" ? ["--auto-approve", "--concurrency", "1"] : ["--auto-approve"];
   // Plain Terraform runs on stacks synthesized beforehand, untimed: the workflow's synth is in its figures.
-  if (mode === "terraform") synthesizeApp(loadConfig(join(ws.dir, "config.json")), join(ws.dir, "cdktf.out"));
+  if (mode === "terraform" || mode === "reviewed") synthesizeApp(loadConfig(join(ws.dir, "config.json")), join(ws.dir, "cdktf.out"));
   const names = destinations.map((d) => String(d.name));
   const step = (command: "deploy" | "again" | "destroy") =>
     mode === "cdktf"
       ? ws.cdktf([command === "again" ? "deploy" : command, "*", "--auto-approve", "--skip-provider-lock"])
-      : mode === "terraform"
-        ? plainTerraform(ws, names, command)
+      : mode === "terraform" || mode === "reviewed"
+        ? byHand(ws, names, command, mode === "terraform" ? "plain" : "reviewed")
         : ws.run(command === "again" ? "deploy" : command, flags);
   try {
     const deploy = await timed(`${label}, deploy`, () => step("deploy"));
@@ -214,7 +240,7 @@ interface CommandRow {
  * validate` on the example's IAM stack (two provider configurations), at Go's default collector target and at the
  * one the workflow sets, `runs` times each, interleaved so that neither gets a warmer machine.
  */
-async function terraformCommandCost(runs: number): Promise<CommandRow[]> {
+async function terraformCommandCost(runs: number): Promise<{ rows: CommandRow[]; concurrent: ConcurrentRow[] }> {
   const outdir = join(WORK, "command-cost");
   synthesizeApp(loadConfig(join(PROJECT_ROOT, "config/default.json")), outdir);
   const stack = join(outdir, "stacks", "destination-iam");
@@ -238,11 +264,53 @@ async function terraformCommandCost(runs: number): Promise<CommandRow[]> {
     return { gogc, cpu: median(taken.map((s) => s.cpu)), wall: median(taken.map((s) => s.wall)) };
   });
   for (const row of rows) console.log(`  GOGC=${row.gogc}: ${row.cpu.toFixed(2)} CPU-s, ${row.wall.toFixed(2)} s`);
+  return { rows, concurrent: await concurrentCommandCost(Math.min(runs, 3), stack, env) };
+}
+
+interface ConcurrentRow {
+  readonly setting: string;
+  readonly cpu: number;
+  readonly wall: number;
+}
+
+/** Go's settings compared when many Terraform processes run at once. */
+const CONCURRENT_SETTINGS: readonly { readonly setting: string; readonly env: Readonly<Record<string, string>> }[] = [
+  { setting: "GOGC=100 (Go's default)", env: { GOGC: "100" } },
+  { setting: `GOGC=${TERRAFORM_GOGC} (the workflow's)`, env: { GOGC: TERRAFORM_GOGC } },
+  { setting: `GOGC=${TERRAFORM_GOGC}, GOMAXPROCS=1`, env: { GOGC: TERRAFORM_GOGC, GOMAXPROCS: "1" } },
+  { setting: "GOGC=off, GOMEMLIMIT=1GiB", env: { GOGC: "off", GOMEMLIMIT: "1GiB" } },
+];
+
+/**
+ * What the provider spends when ten Terraform commands run at once, as ten destinations do on two cores: ten
+ * `terraform validate` on the example's IAM stack started together, under each of Go's settings, `runs` times,
+ * interleaved. CPU of all of them, and the wall time until the last one ends.
+ */
+async function concurrentCommandCost(runs: number, stack: string, env: Readonly<Record<string, string>>): Promise<ConcurrentRow[]> {
+  const samples = new Map(CONCURRENT_SETTINGS.map(({ setting }) => [setting, [] as { cpu: number; wall: number }[]]));
+  console.log(`${DEFAULT_CONCURRENCY} terraform validate at once, under ${CONCURRENT_SETTINGS.length} settings: started (${runs} runs each)`);
+  for (let i = 0; i < runs; i++) {
+    for (const { setting, env: go } of CONCURRENT_SETTINGS) {
+      const cpuBefore = childrenCpuSeconds();
+      const started = Date.now();
+      const all = await Promise.all(
+        Array.from({ length: DEFAULT_CONCURRENCY }, () => runTerraform(["validate"], { cwd: stack, env: { ...env, ...go } })),
+      );
+      const failed = all.find((run) => run.code !== 0);
+      if (failed) throw new Error(`terraform validate failed: ${failed.stderr}`);
+      samples.get(setting)?.push({ cpu: childrenCpuSeconds() - cpuBefore, wall: (Date.now() - started) / 1000 });
+    }
+  }
+  const rows = CONCURRENT_SETTINGS.map(({ setting }) => {
+    const taken = samples.get(setting) ?? [];
+    return { setting, cpu: median(taken.map((s) => s.cpu)), wall: median(taken.map((s) => s.wall)) };
+  });
+  for (const row of rows) console.log(`  ${row.setting}: ${row.cpu.toFixed(1)} CPU-s, ${row.wall.toFixed(1)} s`);
   return rows;
 }
 
 /** The Terraform command section of docs/benchmarks.md. */
-function commandSection(rows: readonly CommandRow[], runs: number): string[] {
+function commandSection({ rows, concurrent }: { rows: readonly CommandRow[]; concurrent: readonly ConcurrentRow[] }, runs: number): string[] {
   const [standard, tuned] = rows;
   return [
     "## One Terraform command",
@@ -260,6 +328,13 @@ function commandSection(rows: readonly CommandRow[], runs: number): string[] {
     "",
     `The workflow's setting saves ${(100 * (1 - tuned.cpu / standard.cpu)).toFixed(0)}% of each command's CPU. Plain Terraform in the deploy rows below runs`,
     "with the same setting, so the ratios compare the two workflows alone.",
+    "",
+    `When ${DEFAULT_CONCURRENCY} run at once (${DEFAULT_CONCURRENCY} \`terraform validate\` started together, as ten destinations start them on this machine; the`,
+    `median of ${Math.min(runs, 3)} runs each, CPU of all of them and the wall time until the last ends):`,
+    "",
+    "| Go's settings | CPU | Wall |",
+    "| --- | --- | --- |",
+    ...concurrent.map((r) => `| ${r.setting} | ${r.cpu.toFixed(1)} s | ${r.wall.toFixed(1)} s |`),
     "",
   ];
 }
@@ -286,12 +361,16 @@ function synthSection(synthRows: readonly SynthRow[], runs: number): string[] {
   ];
 }
 
-/** The workflow against plain Terraform on the same stacks, column by column: the targets are ≤ 1.05. */
+/**
+ * The workflow against the same flow by hand and against plain Terraform, on the same stacks in the same run: the
+ * targets are ≤ 1.05 for deploy over reviewed by hand, and for deploy again and destroy over plain Terraform.
+ */
 function ratioRows(rows: readonly DeployRow[], deploySizes: readonly number[]): string[] {
-  const pairs = deploySizes.map((_, i) => [rows[2 * i], rows[2 * i + 1]] as const);
-  return pairs.map(
-    ([ours, plain]) =>
-      `| ${ours.label.replace(/^[^:]+: /, "")} | ${(ours.deploy / plain.deploy).toFixed(2)}× | ${(ours.again / plain.again).toFixed(2)}× | ${(ours.destroy / plain.destroy).toFixed(2)}× |`,
+  const triples = deploySizes.map((_, i) => [rows[3 * i], rows[3 * i + 1], rows[3 * i + 2]] as const);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  return triples.map(
+    ([ours, plain, reviewed]) =>
+      `| ${ours.label.replace(/^[^:]+: /, "")} | ${ratio(ours.deploy, reviewed.deploy)} | ${ratio(ours.deploy, plain.deploy)} | ${ratio(ours.again, plain.again)} | ${ratio(ours.destroy, plain.destroy)} |`,
   );
 }
 
@@ -330,11 +409,12 @@ runScript(async () => {
           ),
         ),
       ];
-  const commandRows = synthOnly ? [] : await terraformCommandCost(runs);
+  const commandRows = synthOnly ? undefined : await terraformCommandCost(runs);
   const deployRows: DeployRow[] = [];
   if (!synthOnly) {
     // Each workflow row beside plain Terraform on the same stacks, in the same run.
-    for (const size of deploySizes) deployRows.push(await deployPath(size, "parallel"), await deployPath(size, "terraform"));
+    for (const size of deploySizes)
+      deployRows.push(await deployPath(size, "parallel"), await deployPath(size, "terraform"), await deployPath(size, "reviewed"));
     deployRows.push(await deployPath(1, "cdktf"));
   }
 
@@ -345,7 +425,7 @@ runScript(async () => {
     `Generated by \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)}: ${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
     "",
     ...(synthRows.length ? synthSection(synthRows, runs) : []),
-    ...(commandRows.length ? commandSection(commandRows, runs) : []),
+    ...(commandRows ? commandSection(commandRows, runs) : []),
     ...(deployRows.length
       ? [
           "## Deploy path, against the AWS double",
@@ -353,17 +433,21 @@ runScript(async () => {
           "One run each, against the AWS double on loopback, with Terraform 1.11.4 and hashicorp/aws 5.100.0: the workflow",
           "(`npm run deploy -- --auto-approve`, again, `npm run destroy -- --auto-approve`; its synth included), plain Terraform on the",
           "same synthesized stacks (`init` + `apply`, `plan -detailed-exitcode`, `apply -destroy` in each stack folder, in dependency",
-          "order, as many at once), and cdktf's own `deploy '*'` / `destroy '*'`. The provider waits about 10 s for each instance to run",
-          "and to terminate; AWS takes longer.",
+          "order, as many at once), the reviewed flow by hand on them (`init`, `plan -out -detailed-exitcode`, `show -json` of the plan,",
+          "`apply <plan>`: what a review and a policy check cost anywhere, as Atlantis with a policy check or a CI job with conftest runs",
+          "it), and cdktf's own `deploy '*'` / `destroy '*'`. The provider waits about 10 s for each instance to run and to terminate;",
+          "AWS takes longer.",
           "",
           "| Case | Deploy | Deploy again (no changes) | Destroy |",
           "| --- | --- | --- | --- |",
           ...deployRows.map((r) => `| ${r.label} | ${r.deploy.toFixed(1)} s | ${r.again.toFixed(1)} s | ${r.destroy.toFixed(1)} s |`),
           "",
-          "The workflow over plain Terraform (targets: ≤ 1.05× each):",
+          "The workflow over the same flow by hand (target: deploy ≤ 1.05× reviewed by hand) and over plain Terraform (targets: deploy",
+          "again and destroy ≤ 1.05×; a deploy that reviews its plans starts the provider three times per changed stack where plain",
+          "`apply` starts it once):",
           "",
-          "| Destinations | Deploy | Deploy again | Destroy |",
-          "| --- | --- | --- | --- |",
+          "| Destinations | Deploy / reviewed by hand | Deploy / plain | Deploy again / plain | Destroy / plain |",
+          "| --- | --- | --- | --- | --- |",
           ...ratioRows(deployRows, deploySizes),
           "",
         ]
