@@ -27,8 +27,12 @@ export function buildStacks(app: App, config: AppConfig, outdir: string = app.ou
   });
 }
 
-/** What Terraform keeps in a stack folder between runs: the installed providers and their lock. */
-export const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl"] as const;
+/**
+ * What Terraform keeps in a stack folder between runs: the installed providers and their lock, and the state it
+ * could not write to its backend (`errored.tfstate`), which a synth must never lose: the workflow moves it out to
+ * `recovery/` at once, and a run killed before that finds it still there.
+ */
+export const TERRAFORM_WORKING_FILES = [".terraform", ".terraform.lock.hcl", "errored.tfstate"] as const;
 
 export interface SynthResult {
   readonly outdir: string;

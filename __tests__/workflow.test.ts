@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { resolveTargets, selectStacks } from "../lib/targets";
 import { parseWorkflowArgs } from "../tools/operations/args";
 import type { StackUnit } from "../tools/operations/stack-graph";
@@ -6,6 +7,7 @@ import {
   countLine,
   exitCode,
   isAssumeRoleNotReady,
+  isCredentialsExpired,
   planChangesFromText,
   runWorkflow,
   type GateVerdict,
@@ -70,12 +72,15 @@ function world(
     approve = async () => true,
     savedPlans,
     initialized = true,
+    unsaved = {},
   }: {
     state?: Record<string, StackState>;
     gate?: GateVerdict;
     approve?: (stack: string) => Promise<boolean>;
     savedPlans?: SavedPlans;
     initialized?: boolean;
+    /** Stacks whose failed apply leaves errored.tfstate (the path it is kept at), and those already waiting in recovery/. */
+    unsaved?: { readonly leftBy?: Record<string, string>; readonly pending?: Record<string, string> };
   } = {},
 ) {
   const calls: string[] = [];
@@ -113,6 +118,8 @@ function world(
     log: (line) => lines.push(line),
     error: (line) => lines.push(`stderr: ${line}`),
     interrupted: () => false,
+    keepErroredState: (unit) => unsaved.leftBy?.[unit.name],
+    pendingRecovery: (unit) => unsaved.pending?.[unit.name],
   };
   return { deps, calls, lines, removed, peak: () => peak };
 }
@@ -547,6 +554,101 @@ describe("runWorkflow: destroy", () => {
     expect(statuses(outcomes)).toEqual({ "dev-iam": "unchanged", "dev-ec2": "unchanged" });
     expect(w.lines.slice(0, 2)).toEqual(["dev-ec2: not deployed: nothing to destroy", "dev-iam: not deployed: nothing to destroy"]);
     expect(w.calls).toEqual([]);
+  });
+});
+
+describe("runWorkflow: state Terraform could not save", () => {
+  const KEPT = join(process.cwd(), "recovery", "dev-ec2.errored.tfstate");
+
+  it("fails an apply that left unsaved state with one message naming where it is kept and npm run recover", async () => {
+    // GIVEN an apply of dev-ec2 that changes AWS, then cannot save the state
+    const w = world(
+      (stack, command) => (stack === "dev-ec2" && command === "apply" ? { code: 1, stderr: "Error: Failed to save state" } : undefined),
+      {
+        unsaved: { leftBy: { "dev-ec2": KEPT } },
+      },
+    );
+    // WHEN
+    const outcomes = await run("deploy", w, ["dev-*"]);
+    // THEN
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "done", "dev-ec2": "failed" });
+    expect(w.lines.filter((l) => l.startsWith("stderr: dev-ec2: failed"))).toEqual([
+      "stderr: dev-ec2: failed: Terraform changed AWS but could not save the state. Terraform could not save dev-ec2's state after an apply, so its backend does not know everything AWS holds; " +
+        "what it could not save is in recovery/dev-ec2.errored.tfstate. Planning now would plan over the lost state and create again what exists. Push it back with npm run recover -- dev-ec2, then run this again.",
+    ]);
+  });
+
+  it("fails a destroy that left unsaved state the same way", async () => {
+    // GIVEN dev-ec2's apply -destroy cannot save the state
+    const w = world((stack, command) => (stack === "dev-ec2" && command === "apply" ? { code: 1 } : undefined), {
+      state: DEPLOYED,
+      unsaved: { leftBy: { "dev-ec2": KEPT } },
+    });
+    // WHEN
+    const outcomes = await run("destroy", w, ["dev-*"]);
+    // THEN its IAM stack is kept, since the instance may still need the role
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "skipped", "dev-ec2": "failed" });
+    expect(outcomes.find((o) => o.stack === "dev-ec2")?.detail).toContain("Push it back with npm run recover -- dev-ec2");
+  });
+
+  it.each(["deploy", "plan", "diff", "apply", "destroy", "output"] as const)(
+    "%s refuses a stack whose unsaved state waits in recovery/, runs no Terraform for it, and skips what needs it",
+    async (command) => {
+      // GIVEN dev-iam's unsaved state waits to be pushed back
+      const w = world(undefined, {
+        state: DEPLOYED,
+        unsaved: { pending: { "dev-iam": join(process.cwd(), "recovery", "dev-iam.errored.tfstate") } },
+        savedPlans: { stacks: { "dev-iam": { status: "planned" }, "dev-ec2": { status: "planned" } } },
+      });
+      // WHEN
+      const outcomes = await run(command, w, ["dev-*"]);
+      // THEN
+      expect(outcomes.find((o) => o.stack === "dev-iam")).toMatchObject({
+        status: "refused",
+        detail: expect.stringContaining("what it could not save is in recovery/dev-iam.errored.tfstate"),
+      });
+      expect(w.calls.filter((c) => c.startsWith("dev-iam "))).toEqual([]);
+    },
+  );
+});
+
+describe("runWorkflow: credentials that expire during the run", () => {
+  const EXPIRED =
+    "Error: operation error STS: AssumeRole, https response error StatusCode: 400, api error ExpiredToken: The security token included in the request is expired";
+
+  it("says so for a plan, with the profiles to renew and to run again", async () => {
+    // GIVEN the source credentials expire once the IAM stack is applied
+    const w = world((stack, command) => (stack === "dev-ec2" && command === "plan" ? { code: 1, stderr: EXPIRED } : undefined));
+    // WHEN
+    const outcomes = await run("deploy", w, ["dev-*"]);
+    // THEN: no retry (expired credentials are not IAM's eventual consistency), one message
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "done", "dev-ec2": "failed" });
+    expect(w.calls.filter((c) => c.startsWith("dev-ec2 plan"))).toHaveLength(1);
+    expect(outcomes.find((o) => o.stack === "dev-ec2")?.detail).toBe(
+      "the AWS credentials expired during the run (ExpiredToken; profile source): renew them (aws sso login --profile source, or new session credentials) " +
+        "and run the same command again; what Terraform applied before is in the state",
+    );
+  });
+
+  it("says so for an apply, naming both credentials of an IAM stack", async () => {
+    // GIVEN
+    const w = world((stack, command) => (stack === "dev-iam" && command === "apply" ? { code: 1, stderr: EXPIRED } : undefined));
+    // WHEN
+    const outcomes = await run("deploy", w, ["dev-*"]);
+    // THEN
+    expect(outcomes.find((o) => o.stack === "dev-iam")?.detail).toMatch(
+      /^the AWS credentials expired during the run \(ExpiredToken; the default credentials or profile source\): renew them \(aws sso login --profile source,/,
+    );
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "failed", "dev-ec2": "skipped" });
+  });
+});
+
+describe("isCredentialsExpired", () => {
+  it("recognises AWS's ExpiredToken, through Terraform's line wrapping, and nothing else", () => {
+    expect(isCredentialsExpired("api error ExpiredToken: The security token included in the request is expired")).toBe(true);
+    expect(isCredentialsExpired("The security token included in the\n  request is expired")).toBe(true);
+    expect(isCredentialsExpired("api error AccessDenied: User is not authorized to perform: sts:AssumeRole")).toBe(false);
+    expect(isCredentialsExpired("Error: Failed to save state")).toBe(false);
   });
 });
 

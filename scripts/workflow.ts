@@ -7,6 +7,7 @@ import { askOnTerminal } from "../tools/operations/approval";
 import { parseWorkflowArgs } from "../tools/operations/args";
 import { expectedIdentities, identityProblems } from "../tools/operations/identity";
 import { acquireWorkflowLock } from "../tools/operations/lock";
+import { keepErroredState, pendingRecovery } from "../tools/operations/recovery";
 import { reportMarkdown, reportRows, reportTable } from "../tools/operations/report";
 import { stackUnits, type StackUnit } from "../tools/operations/stack-graph";
 import { stateCheckWarnings, stateReader } from "../tools/operations/state";
@@ -14,7 +15,7 @@ import { CHANGING_COMMANDS, countLine, DEFAULT_RETRY, exitCode, runWorkflow, Wor
 import { gatePlan, STATIC_RULES } from "../tools/policy";
 import { needsInit, recordInit } from "../tools/terraform/init";
 import { checkProviders, findProviders, ProvidersUnavailableError } from "../tools/terraform/providers";
-import { interruptedBy, passInterruptsToTerraform, runTerraform } from "../tools/terraform/run";
+import { interruptedBy, NO_COLOR_ARGS, passInterruptsToTerraform, runTerraform } from "../tools/terraform/run";
 import { runScript } from "./entry";
 
 const OUTDIR = "cdktf.out";
@@ -40,14 +41,7 @@ runScript(async () => {
     const synth = synthesizeApp(config, OUTDIR);
     synthSummary(synth, OUTDIR).forEach(out);
     out(`Terraform providers: ${providers.description}`);
-    const env = {
-      ...providers.env,
-      // -no-color for the commands whose output is shown; `state pull` and `output` take no such flag.
-      TF_CLI_ARGS_init: "-no-color",
-      TF_CLI_ARGS_plan: "-no-color",
-      TF_CLI_ARGS_apply: "-no-color",
-      TF_CLI_ARGS_show: "-no-color",
-    };
+    const env = { ...providers.env, ...NO_COLOR_ARGS };
     const units = stackUnits(OUTDIR, selections);
     if (args.command !== "output") {
       const active = args.command === "deploy" ? selections.filter((s) => !s.target.retired) : selections;
@@ -107,6 +101,8 @@ runScript(async () => {
         log: out,
         error: err,
         interrupted: () => interrupted,
+        keepErroredState: (unit) => keepErroredState(unit.name, unit.dir),
+        pendingRecovery: (unit) => pendingRecovery(unit.name, unit.dir),
       },
       { autoApprove: args.autoApprove, concurrency: args.concurrency, retry: { ...DEFAULT_RETRY, maxTotalDelayMs: args.assumeRoleWaitMs } },
     );

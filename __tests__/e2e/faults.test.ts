@@ -33,6 +33,7 @@ describe(`a deploy while AWS throttles, fails and cuts connections on ${FAULTS.r
       expect(result.output).toContain("deploy: 2 deployed, 0 unchanged, 0 deferred, 0 failed, 0 refused, 0 skipped");
       expect(unexpectedCalls(ws.double.calls)).toEqual([]);
       expect(ws.double.ec2.instances().map((i) => i.state)).toEqual(["running"]);
+      expect(ws.double.calls.filter((c) => c.action === "RunInstances" && c.status === 200)).toHaveLength(1);
       expect(ws.double.inventory().iam["222222222222"]).toEqual(["arn:aws:iam::222222222222:role/cdktf-assume-role-ec2"]);
     },
     E2E_TIMEOUT_MS,

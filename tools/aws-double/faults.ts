@@ -91,3 +91,53 @@ export class FaultInjector {
     return { kind, error: new AwsError(code, message, status) };
   }
 }
+
+/** What a targeted fault sees of a call, to decide whether it is one of its own. */
+export interface TargetedCall {
+  readonly service: string;
+  readonly action: string;
+  /** The access key the call was signed with: a profile's, or a session's. */
+  readonly accessKeyId: string;
+  readonly params: { get(name: string): string | undefined };
+}
+
+/**
+ * A fault aimed at chosen calls, as a test sets one up: a state write that S3
+ * refuses once the resources exist, credentials that expire in the middle of
+ * a run. Unlike the drawn faults, it answers every matching call until it is
+ * lifted, or its first `times` ones.
+ */
+export interface TargetedFault {
+  /** Which calls it answers. */
+  readonly matches: (call: TargetedCall) => boolean;
+  /** What AWS answers them. */
+  readonly error: AwsError;
+  /** @default every matching call, until lifted */
+  readonly times?: number;
+}
+
+/** The targeted faults in force, answered in the order they were set. */
+export class TargetedFaults {
+  private readonly armed: { fault: TargetedFault; left: number }[] = [];
+
+  /** Sets `fault`; the function returned lifts it. */
+  add(fault: TargetedFault): () => void {
+    const entry = { fault, left: fault.times ?? Number.POSITIVE_INFINITY };
+    this.armed.push(entry);
+    return () => {
+      const at = this.armed.indexOf(entry);
+      if (at >= 0) this.armed.splice(at, 1);
+    };
+  }
+
+  /** The error for this call, if a fault in force takes it. */
+  next(call: TargetedCall): AwsError | undefined {
+    const entry = this.armed.find((e) => e.left > 0 && e.fault.matches(call));
+    if (!entry) return undefined;
+    entry.left -= 1;
+    return entry.fault.error;
+  }
+}
+
+/** STS's and every service's answer to a request signed with session credentials past their expiry. */
+export const expiredToken = () => new AwsError("ExpiredToken", "The security token included in the request is expired", 400);

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Authorizer, type Authorization, type Json } from "./authorizer";
 import { Ec2Service, type ResourceKeyReading } from "./ec2";
-import { FaultInjector, type FaultKind, type FaultOptions } from "./faults";
+import { expiredToken, FaultInjector, TargetedFaults, type FaultKind, type FaultOptions, type TargetedFault } from "./faults";
 import { IamService, type RoleConsistency } from "./iam";
 import { CredentialStore, type Caller, type Credentials } from "./identity";
 import { OidcIssuers, type IdTokenClaims } from "./oidc-issuer";
@@ -40,8 +40,8 @@ export interface CallRecord {
   /** AWS's error code, when the call failed. */
   readonly error?: string;
   readonly authorizations: readonly Authorization[];
-  /** The transient fault answered instead of the call (fault mode), which then had no effect. */
-  readonly fault?: FaultKind;
+  /** The fault answered instead of the call, which then had no effect: drawn (fault mode) or `targeted`. */
+  readonly fault?: FaultKind | "targeted";
 }
 
 /** An IAM user of one account with a key: what a profile in `~/.aws/credentials` holds. */
@@ -92,6 +92,7 @@ export class AwsDouble {
   private server?: Server;
   private port = 0;
   private faults?: FaultInjector;
+  private readonly targeted = new TargetedFaults();
 
   private constructor(options: AwsDoubleOptions) {
     const partition = options.partition ?? "aws";
@@ -118,6 +119,25 @@ export class AwsDouble {
     );
     this.iam.markSeeded();
     this.injectFaults(options.faults);
+  }
+
+  /**
+   * Answers the calls `fault` matches with its error, before they act, until the function returned lifts it:
+   * a state write refused, a throttled action, credentials gone.
+   */
+  injectTargetedFault(fault: TargetedFault): () => void {
+    return this.targeted.add(fault);
+  }
+
+  /**
+   * Makes a profile's credentials expire, as session credentials (IAM Identity Center's, a CI job's) do in
+   * the middle of a long run: every call signed with them answers `ExpiredToken`, until the function returned
+   * renews them. Sessions already handed out with them keep working until their own expiry, as in AWS.
+   */
+  expireCredentials(profile: string): () => void {
+    const key = this.profiles[profile]?.accessKeyId;
+    if (!key) throw new Error(`no profile ${profile} in the double`);
+    return this.injectTargetedFault({ matches: (call) => call.accessKeyId === key, error: expiredToken() });
   }
 
   /** Turns fault mode on with `options`, or off without: a test can fault one run and check the next. */
@@ -209,7 +229,9 @@ export class AwsDouble {
     const authorizations: Authorization[] = [];
     const region = scope?.[2] ?? "us-east-1";
     let caller: Caller | undefined;
-    const fault = scope ? this.faults?.next(scope[3]) : undefined;
+    const targeted = scope ? this.targeted.next({ service: scope[3], action: params.action, accessKeyId: scope[1], params }) : undefined;
+    const drawn = scope && !targeted ? this.faults?.next(scope[3]) : undefined;
+    const fault = targeted ? ({ kind: "targeted", error: targeted } as const) : drawn;
     const record = (status: number, error?: string) =>
       this.calls.push({
         service: scope?.[3] ?? (unsigned ? "sts" : "unknown"),

@@ -16,7 +16,7 @@ import { TERRAFORM_GOGC } from "../terraform/run";
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 type Json = Record<string, unknown>;
-export type Script = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output" | "list" | "verify";
+export type Script = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output" | "list" | "verify" | "recover";
 
 /** What `npm run <script>` runs, relative to the project: each script a workspace can run. */
 export const ENTRY_POINTS: Readonly<Record<Script, readonly string[]>> = {
@@ -28,6 +28,7 @@ export const ENTRY_POINTS: Readonly<Record<Script, readonly string[]>> = {
   destroy: ["scripts/workflow.ts", "destroy"],
   output: ["scripts/workflow.ts", "output"],
   verify: ["scripts/verify.ts"],
+  recover: ["scripts/recover.ts"],
 };
 
 export interface RunResult {

@@ -32,6 +32,17 @@ export const TERRAFORM_ENV: Readonly<Record<string, string>> = {
   NO_COLOR: "1",
 };
 
+/**
+ * For the commands whose output a person reads (-no-color, since it goes to a log or a pipe as often as a
+ * terminal); `state pull`, `state push` and `output` take no such flag.
+ */
+export const NO_COLOR_ARGS: Readonly<Record<string, string>> = {
+  TF_CLI_ARGS_init: "-no-color",
+  TF_CLI_ARGS_plan: "-no-color",
+  TF_CLI_ARGS_apply: "-no-color",
+  TF_CLI_ARGS_show: "-no-color",
+};
+
 const running = new Set<ChildProcess>();
 let interrupted: NodeJS.Signals | undefined;
 let listening = false;
