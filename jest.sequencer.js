@@ -15,8 +15,10 @@ const E2E_LONGEST_FIRST = [
   "negatives.test.ts", // 100-115
   "s3-backend.test.ts", // 98-117
   "cdktf-cli.test.ts", // 60-81
-  "faults.test.ts", // 55
+  "faults.test.ts", // 55-70
+  "state-recovery.test.ts", // 65
   "trusted-role.test.ts", // 40-50
+  "expired-credentials.test.ts", // 43
   "sandbox.test.ts", // 14
 ];
 

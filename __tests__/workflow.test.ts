@@ -613,8 +613,10 @@ describe("runWorkflow: state Terraform could not save", () => {
 });
 
 describe("runWorkflow: credentials that expire during the run", () => {
-  const EXPIRED =
-    "Error: operation error STS: AssumeRole, https response error StatusCode: 400, api error ExpiredToken: The security token included in the request is expired";
+  // As the provider prints it: the role "cannot be assumed", which alone would read as IAM's eventual consistency.
+  const EXPIRED = `Error: configuring Terraform AWS Provider: IAM Role (arn:aws:iam::222222222222:role/x) cannot be assumed.
+Error: operation error STS: AssumeRole, https response error StatusCode: 400, RequestID: 1, api error ExpiredToken: The
+security token included in the request is expired`;
 
   it("says so for a plan, with the profiles to renew and to run again", async () => {
     // GIVEN the source credentials expire once the IAM stack is applied

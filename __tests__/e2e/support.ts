@@ -1,4 +1,5 @@
 import type { CallRecord } from "../../tools/aws-double/server";
+import type { Scenario, Step } from "../../tools/proof/reliability";
 import type { RunResult } from "../../tools/proof/e2e";
 
 /** A deploy through cdktf, Terraform and the provider takes tens of seconds. */
@@ -30,4 +31,11 @@ export function folded(output: string): string {
 export function expectSucceeded(result: RunResult): void {
   const tail = result.output.split("\n").slice(-60).join("\n");
   expect(result.code === 0 ? "exit 0" : `exit ${result.code}; its last lines:\n${tail}`).toBe("exit 0");
+}
+
+/** A scenario's step by name (tools/proof/reliability.ts); a missing one fails the test that asked. */
+export function stepOf(scenario: Scenario, name: string): Step {
+  const found = scenario.steps.find((s) => s.name === name);
+  if (!found) throw new Error(`no step "${name}" in the scenario; it ran: ${scenario.steps.map((s) => s.name).join(", ")}`);
+  return found;
 }

@@ -185,7 +185,9 @@ export class StackRun {
     let delay = retry.initialDelayMs;
     for (let attempt = 1; ; attempt++) {
       const run = await this.terraform(unit, ["plan", "-input=false", "-detailed-exitcode", ...args]);
-      const again = run.code === 1 && unit.kind === "ec2" && isAssumeRoleNotReady(run.stdout + run.stderr);
+      const output = run.stdout + run.stderr;
+      // Expired credentials also leave the role "cannot be assumed", but no wait brings them back.
+      const again = run.code === 1 && unit.kind === "ec2" && isAssumeRoleNotReady(output) && !isCredentialsExpired(output);
       if (!again || waited + delay > retry.maxTotalDelayMs || this.deps.interrupted()) return { ...run, attempts: attempt, waited };
       this.deps.log(`${unit.name}: the role cannot be assumed yet (IAM is eventually consistent); attempt ${attempt + 1} in ${delay / 1000} s`);
       await this.deps.sleep(delay);
