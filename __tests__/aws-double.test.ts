@@ -1,4 +1,6 @@
 import {
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
   CreateGroupCommand,
   CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
@@ -40,6 +42,7 @@ const TRUST = (principal: string, externalId: string) =>
   });
 
 let double: AwsDouble;
+const SSO_ROLE = "AWSReservedSSO_Admin_0123456789abcdef";
 
 beforeAll(async () => {
   double = await AwsDouble.start({
@@ -47,6 +50,8 @@ beforeAll(async () => {
       { profile: "source", accountId: "111111111111" },
       { profile: "destination", accountId: "222222222222" },
       { profile: "nobody", accountId: "111111111111", admin: false },
+      // A session of IAM Identity Center's role, as `aws sso login` gives one.
+      { profile: "sso", accountId: "222222222222", roleName: SSO_ROLE, rolePath: "/aws-reserved/sso.amazonaws.com/" },
     ],
   });
 });
@@ -531,5 +536,98 @@ describe("the AWS double's STS applies AssumeRole's input rules, answering with 
     expect(await assume({ Tags: [{ Key: "aws:team", Value: "x" }] })).toBe("ValidationError");
     expect(await assume({ Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("ValidationError");
     expect(await assume({ Tags: tags(1), TransitiveTagKeys: ["other"] })).toBe("InvalidParameterValue");
+  });
+
+  it("treats session tag keys that differ only in case as one key, and refuses both in one request", async () => {
+    expect(await assume({ Tags: [{ Key: "Team", Value: "a" }] })).toBe("ok");
+    expect(
+      await assume({
+        Tags: [
+          { Key: "Team", Value: "a" },
+          { Key: "team", Value: "b" },
+        ],
+      }),
+    ).toBe("ValidationError");
+  });
+});
+
+describe("the AWS double's IAM applies IAM's service rules beyond each parameter's model", () => {
+  const iam = (profile = "destination") =>
+    new IAMClient({ region: "us-east-1", endpoint: double.url, credentials: double.profiles[profile], maxAttempts: 1 });
+  const code = (promise: Promise<unknown>) =>
+    promise.then(
+      () => "ok",
+      (error: { name?: string }) => error.name,
+    );
+  const role = (name: string, extra: Partial<CreateRoleCommandInput> = {}) =>
+    code(
+      iam().send(
+        new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: TRUST("arn:aws:iam::111111111111:root", "x".repeat(8)), ...extra }),
+      ),
+    );
+  const policy = (profile: string, name: string) =>
+    iam(profile).send(
+      new CreatePolicyCommand({
+        PolicyName: name,
+        PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:DescribeRegions", Resource: "*" }] }),
+      }),
+    );
+
+  it("keeps names unique regardless of case, for roles, groups and policies", async () => {
+    expect(await role("CaseRole")).toBe("ok");
+    expect(await role("caserole")).toBe("EntityAlreadyExistsException");
+    expect(await code(iam().send(new CreateGroupCommand({ GroupName: "Admins" })))).toBe("ok");
+    expect(await code(iam().send(new CreateGroupCommand({ GroupName: "ADMINS" })))).toBe("EntityAlreadyExistsException");
+    expect(await code(policy("destination", "Assume-Dev"))).toBe("ok");
+    expect(await code(policy("destination", "assume-dev"))).toBe("EntityAlreadyExistsException");
+  });
+
+  it("treats tag keys that differ only in case as one key, and refuses both on one resource", async () => {
+    expect(
+      await role("tag-case", {
+        Tags: [
+          { Key: "Env", Value: "a" },
+          { Key: "env", Value: "b" },
+        ],
+      }),
+    ).toBe("InvalidInputException");
+    expect(
+      await role("tag-case", {
+        Tags: [
+          { Key: "Env", Value: "a" },
+          { Key: "Team", Value: "b" },
+        ],
+      }),
+    ).toBe("ok");
+  });
+
+  it("attaches and sets as a boundary only a managed policy of the role's own account or AWS's", async () => {
+    const other = (await policy("source", "elsewhere")).Policy?.Arn as string;
+    const own = (await policy("destination", "here")).Policy?.Arn as string;
+    expect(await role("bounded-elsewhere", { PermissionsBoundary: other })).toBe("NoSuchEntityException");
+    expect(await role("bounded-here", { PermissionsBoundary: own })).toBe("ok");
+    expect(await role("bounded-by-aws", { PermissionsBoundary: "arn:aws:iam::aws:policy/AdministratorAccess" })).toBe("ok");
+    expect(await code(iam().send(new AttachRolePolicyCommand({ RoleName: "bounded-here", PolicyArn: other })))).toBe("NoSuchEntityException");
+    expect(await code(iam().send(new AttachRolePolicyCommand({ RoleName: "bounded-here", PolicyArn: own })))).toBe("ok");
+  });
+
+  it("attaches at most 10 managed policies to a group", async () => {
+    await iam().send(new CreateGroupCommand({ GroupName: "many-policies" }));
+    const arns = await Promise.all(Array.from({ length: 11 }, async (_, i) => (await policy("destination", `many-${i}`)).Policy?.Arn as string));
+    const attach = (arn: string) => code(iam().send(new AttachGroupPolicyCommand({ GroupName: "many-policies", PolicyArn: arn })));
+    for (const arn of arns.slice(0, 10)) expect(await attach(arn)).toBe("ok");
+    expect(await attach(arns[10])).toBe("LimitExceededException");
+    expect(await attach(arns[0])).toBe("ok");
+  });
+
+  it("changes no policy of a role AWS keeps for itself (IAM Identity Center's, a service-linked role)", async () => {
+    const sso = SSO_ROLE;
+    const document = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] });
+    expect(await code(iam().send(new AttachRolePolicyCommand({ RoleName: sso, PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })))).toBe(
+      "UnmodifiableEntityException",
+    );
+    expect(await code(iam().send(new PutRolePolicyCommand({ RoleName: sso, PolicyName: "assume", PolicyDocument: document })))).toBe(
+      "UnmodifiableEntityException",
+    );
   });
 });

@@ -783,6 +783,25 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
     ["the MFA age needs MFA", role({ maxMfaAgeSeconds: 600 })],
     ["a username session needs users", role({ requireSessionName: "username", trustedPrincipalArns: [mine] })],
     ["CI's OIDC role without MFA", { ...source({ ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"] } }), ...role({ requireMfa: true }) }],
+    [
+      "destination names that differ in more than case",
+      {
+        destinations: [
+          { name: "dev", accountId: DESTINATION_ACCOUNT },
+          { name: "Dev", accountId: OTHER_ACCOUNT },
+        ],
+      },
+    ],
+    ["tag keys that differ in more than case", { tags: { Env: "a", env: "b" } }],
+    ["a boundary of the role's own account or AWS's", role({ permissionsBoundaryArn: `arn:aws:iam::${OTHER_ACCOUNT}:policy/boundary` })],
+    ["no principal AWS keeps for itself", source({ attachTo: { roles: ["AWSReservedSSO_Admin_0123456789abcdef"] } })],
+    [
+      "at most 10 managed policies on a group",
+      {
+        ...source({ attachTo: { groups: ["ops"] } }),
+        destinations: Array.from({ length: 11 }, (_, i) => ({ name: `d${i}`, accountId: String(300000000000 + i) })),
+      },
+    ],
   ];
 
   it("has a case for every cross-field rule", () => {

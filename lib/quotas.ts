@@ -2,6 +2,12 @@ import type { AppConfig } from "./config/schema";
 
 /** IAM's default quotas per account that this app spends in the source account. */
 export const SOURCE_QUOTAS = { groups: 300, managedPolicies: 1500 } as const;
+/**
+ * Managed policies IAM attaches to one entity: a group 10 (AWS does not raise it), a user or role 10 by default and
+ * 20 at most with a raised quota.
+ */
+export const ATTACHED_POLICY_QUOTAS = { group: 10, principalDefault: 10, principalMax: 20 } as const;
+
 /** Warn from this share of a quota on: the account's other groups and policies count too. */
 export const QUOTA_WARNING_SHARE = 0.8;
 
@@ -18,10 +24,37 @@ export function sourceQuotaWarnings(config: AppConfig): string[] {
     ["customer managed policies", config.destinations.length, SOURCE_QUOTAS.managedPolicies, "one per destination"],
     ["groups", named > 0 ? 0 : config.destinations.length, SOURCE_QUOTAS.groups, "name existing groups in source.attachTo to create none"],
   ];
-  return spent
+  const perAccount = spent
     .filter(([, used, quota]) => used >= quota * QUOTA_WARNING_SHARE)
     .map(
       ([what, used, quota, hint]) =>
         `the config creates ${used} ${what} in source account ${config.source.accountId}, against IAM's default quota of ${quota} per account (${hint}); ask for a higher quota or split the config`,
     );
+  // Over 20 the config refuses it (lib/config/rules.ts); between 10 and 20 it takes a raised quota.
+  const users = (attachTo?.users.length ?? 0) + (attachTo?.roles.length ?? 0) + config.role.trustedPrincipalArns.length;
+  const perPrincipal =
+    users > 0 && config.destinations.length > ATTACHED_POLICY_QUOTAS.principalDefault
+      ? [
+          `each of the ${config.destinations.length} destinations attaches its own managed policy to every user and role named, over IAM's default quota of ${ATTACHED_POLICY_QUOTAS.principalDefault} managed policies per user or role (the policies they hold already count too): ask for a raised quota (at most ${ATTACHED_POLICY_QUOTAS.principalMax}) before deploying, or attach to groups`,
+        ]
+      : [];
+  return [...perAccount, ...perPrincipal];
+}
+
+/**
+ * Names AWS keeps for its own roles. Its documentation does not say whether CreateRole refuses them in a customer's
+ * role, so the config warns rather than refuses.
+ */
+export function reservedNameWarnings(config: AppConfig): string[] {
+  const path = /^\/(aws-reserved|aws-service-role)\//.test(config.role.path)
+    ? [
+        `role.path "${config.role.path}" is a path AWS keeps for its own roles (IAM Identity Center's, service-linked roles); AWS does not document whether a role of yours may use it: choose another`,
+      ]
+    : [];
+  const name = /^(AWSReservedSSO_|AWSServiceRoleFor)/.test(config.role.name)
+    ? [
+        `role.name "${config.role.name}" starts like the names AWS gives its own roles; AWS does not document whether a role of yours may use it, and readers will take it for AWS's: choose another`,
+      ]
+    : [];
+  return [...path, ...name];
 }

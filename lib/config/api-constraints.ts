@@ -15,12 +15,21 @@ export interface ApiConstraint {
   readonly source: string;
   /** A value AWS would refuse there (JSON), which the config must refuse too. */
   readonly violation: unknown;
+  /**
+   * `model`: what the API's model of the parameter says (length, pattern, range); `service rule`: what the service
+   * enforces beyond it (case, reserved names, quotas that grow with the config, references that cannot resolve).
+   * @default "model"
+   */
+  readonly kind?: "model" | "service rule";
+  /** AWS's documentation leaves open whether the request fails: the config warns at synth instead of refusing. @default false */
+  readonly warned?: boolean;
 }
 
 const IAM = "IAM API Reference";
 const STS = "STS API Reference";
 const EC2 = "EC2 API Reference";
 const QUOTAS = "IAM and AWS STS quotas (IAM User Guide)";
+const SERVICE = "service rule";
 
 export const API_CONSTRAINTS: readonly ApiConstraint[] = [
   {
@@ -85,6 +94,7 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     constraint: "the trust policy at most 2,048 characters, whitespace not counted (the largest destination's)",
     source: QUOTAS,
     violation: "many",
+    kind: SERVICE,
   },
   {
     field: "role.externalId",
@@ -169,6 +179,7 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     constraint: "at most 50, the project's Project and Name included",
     source: `${IAM}, TagRole; ${EC2}, CreateTags`,
     violation: "51 tags",
+    kind: SERVICE,
   },
   {
     field: "instance.instanceType",
@@ -219,6 +230,89 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     source: `${STS}, AssumeRole`,
     violation: "role/tf-state",
   },
+  {
+    field: "destinations[1].name",
+    parameter: "iam:CreatePolicy PolicyName, iam:CreateGroup GroupName, iam:CreateRole RoleName (names derived in the source account)",
+    constraint: "unique in the account regardless of case: Dev and dev are one name",
+    source: "IAM User Guide, IAM identifiers (names are not distinguished by case)",
+    violation: "differs only in case",
+    kind: SERVICE,
+  },
+  {
+    field: "tags",
+    parameter: "iam:CreateRole / CreatePolicy / CreateGroup Tags",
+    constraint: "keys unique regardless of case (EC2 takes Env and env; IAM refuses them together)",
+    source: "IAM User Guide, Rules for tagging in IAM and AWS STS (case sensitivity)",
+    violation: { Env: "a", env: "b" },
+    kind: SERVICE,
+  },
+  {
+    field: "role.sessionTags",
+    parameter: "sts:AssumeRole Tags",
+    constraint: "keys unique regardless of case",
+    source: `${STS}, AssumeRole (tags are not case sensitive)`,
+    violation: { Team: "a", team: "b" },
+    kind: SERVICE,
+  },
+  {
+    field: "role.permissionsBoundaryArn",
+    parameter: "iam:CreateRole PermissionsBoundary",
+    constraint: "a managed policy of the role's own account (every destination's), or an AWS managed policy",
+    source: `${IAM}, PutRolePermissionsBoundary; IAM User Guide, Permissions boundaries for IAM entities`,
+    violation: "arn:aws:iam::999999999999:policy/boundary",
+    kind: SERVICE,
+  },
+  {
+    field: "role.trustedPrincipalArns[0]",
+    parameter: "iam:AttachRolePolicy RoleName (the assume-role policy on each trusted role)",
+    constraint:
+      "not a role AWS keeps for itself: IAM Identity Center's (aws-reserved/, AWSReservedSSO_) or a service-linked role (aws-service-role/): UnmodifiableEntity",
+    source: "IAM User Guide, Service-linked roles; IAM Identity Center User Guide, IAM roles created by IAM Identity Center",
+    violation: ["arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef"],
+    kind: SERVICE,
+  },
+  {
+    field: "source.attachTo.roles[0]",
+    parameter: "iam:AttachRolePolicy RoleName",
+    constraint: "not a role AWS keeps for itself (AWSReservedSSO_, AWSServiceRoleFor): UnmodifiableEntity",
+    source: "IAM User Guide, Service-linked roles; IAM Identity Center User Guide, IAM roles created by IAM Identity Center",
+    violation: ["AWSServiceRoleForSupport"],
+    kind: SERVICE,
+  },
+  {
+    field: "source.attachTo.groups",
+    parameter: "iam:AttachGroupPolicy (one policy per destination on each group)",
+    constraint: "at most 10 managed policies per group, a quota AWS does not raise",
+    source: `${QUOTAS}, managed policies attached to an IAM group`,
+    violation: "11 destinations",
+    kind: SERVICE,
+  },
+  {
+    field: "role.trustedPrincipalArns",
+    parameter: "iam:AttachRolePolicy / AttachUserPolicy (one policy per destination on each named principal)",
+    constraint: "at most 20 managed policies per user or role with a raised quota (10 by default: a synth warning from 11)",
+    source: `${QUOTAS}, managed policies attached to an IAM role or user`,
+    violation: "21 destinations",
+    kind: SERVICE,
+  },
+  {
+    field: "role.path",
+    parameter: "iam:CreateRole Path",
+    constraint: "not /aws-reserved/ or /aws-service-role/, AWS's own roles' paths; whether CreateRole refuses them is not documented: warned",
+    source: "IAM User Guide, Service-linked roles; IAM Identity Center User Guide, IAM roles created by IAM Identity Center",
+    violation: "/aws-service-role/mine/",
+    kind: SERVICE,
+    warned: true,
+  },
+  {
+    field: "role.name",
+    parameter: "iam:CreateRole RoleName",
+    constraint: "not AWSReservedSSO_... or AWSServiceRoleFor..., AWS's own roles' names; whether CreateRole refuses them is not documented: warned",
+    source: "IAM User Guide, Service-linked roles; IAM Identity Center User Guide, IAM roles created by IAM Identity Center",
+    violation: "AWSServiceRoleForCdktf",
+    kind: SERVICE,
+    warned: true,
+  },
 ];
 
 /** The table for docs/api-constraints.md. */
@@ -232,9 +326,16 @@ export function apiConstraintsTable(): string {
     "is written (a test feeds each row's violating value to the config), and the AWS double answers the same values with",
     "AWS's error codes where it serves the API (see docs/aws-double.md).",
     "",
-    "| Field | API parameter | Constraint | Where AWS documents it |",
-    "| --- | --- | --- | --- |",
-    ...API_CONSTRAINTS.map((r) => `| \`${r.field}\` | ${cell(r.parameter)} | ${cell(r.constraint)} | ${cell(r.source)} |`),
+    "Kind: `model` is what the API's model of the parameter says (length, pattern, range); `service rule` is what the service",
+    "enforces beyond it (case, reserved names, quotas that grow with the config, references that cannot resolve). Where AWS's",
+    "documentation leaves open whether the request fails, the config warns at synth instead of refusing (`warned`).",
+    "",
+    "| Field | API parameter | Constraint | Kind | Where AWS documents it |",
+    "| --- | --- | --- | --- | --- |",
+    ...API_CONSTRAINTS.map(
+      (r) =>
+        `| \`${r.field}\` | ${cell(r.parameter)} | ${cell(r.constraint)} | ${r.kind ?? "model"}${r.warned ? " (warned)" : ""} | ${cell(r.source)} |`,
+    ),
     "",
   ].join("\n");
 }

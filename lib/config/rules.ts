@@ -1,6 +1,7 @@
 import { trustedPrincipalArns } from "../ci-oidc";
 import { assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
+import { ATTACHED_POLICY_QUOTAS } from "../quotas";
 import { regionPartition } from "../regions";
 import { buildTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
 import { formatValue, type ConfigProblem } from "./problems";
@@ -287,6 +288,111 @@ function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
   }));
 }
 
+/**
+ * IAM names are unique in an account regardless of case, and every destination's name goes into names in the
+ * source account (its policy, its group, its CI role): "Dev" and "dev" would be one policy to IAM.
+ */
+function destinationNamesByCase(config: AppConfig): ConfigProblem[] {
+  return repeats(config.destinations, (d) => d.name.toLowerCase())
+    .filter(({ index, first }) => config.destinations[index].name !== config.destinations[first].name)
+    .map(({ index, first }) => ({
+      path: `destinations[${index}].name`,
+      message: `got "${config.destinations[index].name}"; it and "${config.destinations[first].name}" (destinations[${first}]) differ only in case, and IAM names do not: the assume-role policy (and group, CI role) each derives in source account ${config.source.accountId} would be one name to IAM. Use names that differ in more than case`,
+    }));
+}
+
+/** Pairs of keys that differ only in case: IAM and STS read them as one key, EC2 as two. */
+function keysByCase(keys: readonly string[]): [string, string][] {
+  const seen = new Map<string, string>();
+  return keys.flatMap((key): [string, string][] => {
+    const earlier = seen.get(key.toLowerCase());
+    seen.set(key.toLowerCase(), earlier ?? key);
+    return earlier !== undefined && earlier !== key ? [[earlier, key]] : [];
+  });
+}
+
+/**
+ * Every resource of a destination gets the merged tags: IAM (the role, the policy, the group) refuses two keys that
+ * differ only in case ("Duplicate tag keys found"), though EC2 would take both. STS does the same with session tags.
+ */
+function tagKeysByCase(config: AppConfig): ConfigProblem[] {
+  const why = (pair: [string, string], where: string) =>
+    `has "${pair[0]}" and "${pair[1]}"${where}: IAM treats tag keys that differ only in case as one key and refuses both on the role, policy and group (EC2 would take them). Keep one`;
+  const topLevel = keysByCase([...Object.keys(config.tags), PROJECT_TAG, "Name"]).map((pair) => ({ path: "tags", message: why(pair, "") }));
+  const merged = config.destinations.flatMap((destination, index) =>
+    keysByCase([...Object.keys(config.tags), PROJECT_TAG, "Name", ...Object.keys(destination.tags)])
+      .filter(([, later]) => later in destination.tags)
+      .map((pair) => ({ path: `destinations[${index}].tags`, message: why(pair, " with the top-level tags, Project and Name") })),
+  );
+  const session = keysByCase(Object.keys(config.role.sessionTags)).map((pair) => ({
+    path: "role.sessionTags",
+    message: `has "${pair[0]}" and "${pair[1]}": STS treats session tag keys that differ only in case as one key and refuses both in one AssumeRole. Keep one`,
+  }));
+  return [...topLevel, ...merged, ...session];
+}
+
+/** IAM attaches only a managed policy of the role's own account, or one of AWS's: a boundary elsewhere cannot be set. */
+function boundaryAccountProblems(config: AppConfig): ConfigProblem[] {
+  const arn = config.role.permissionsBoundaryArn;
+  const [, partition, , , owner] = arn?.split(":") ?? [];
+  // Another partition is reported by boundaryPartitionProblems.
+  if (!arn || owner === "aws" || partition !== config.partition) return [];
+  const elsewhere = config.destinations.filter((d) => d.accountId !== owner);
+  if (elsewhere.length === 0) return [];
+  return [
+    {
+      path: "role.permissionsBoundaryArn",
+      message: `got "${arn}", a policy of account ${owner}; a role's permissions boundary must be a managed policy of the role's own account or an AWS managed policy, and ${elsewhere
+        .map((d) => `"${d.name}" is in ${d.accountId}`)
+        .join(
+          ", ",
+        )}. Use an AWS managed policy, or create the boundary policy in every destination account (per-destination boundaries are not supported)`,
+    },
+  ];
+}
+
+/** Roles AWS keeps for itself, whose policies only AWS may change: IAM Identity Center's and service-linked roles. */
+const PROTECTED_ROLE = /^arn:[\w-]+:iam::\d{12}:role\/(aws-reserved|aws-service-role)\/|^(AWSReservedSSO_|AWSServiceRoleFor)/;
+
+/**
+ * The IAM stack attaches the assume-role policy to each named principal; AWS refuses any change to the roles it keeps
+ * for itself (UnmodifiableEntity), so naming one would fail the deploy halfway.
+ */
+function protectedPrincipalProblems(config: AppConfig): ConfigProblem[] {
+  const advice =
+    "AWS refuses any policy attached to the roles it keeps for itself (IAM Identity Center's AWSReservedSSO_ roles, service-linked roles): grant sts:AssumeRole on the role in the permission set instead, and leave this role out";
+  const trusted = config.role.trustedPrincipalArns.flatMap((arn, index) =>
+    PROTECTED_ROLE.test(arn) ? [{ path: `role.trustedPrincipalArns[${index}]`, message: `got "${arn}"; ${advice}` }] : [],
+  );
+  const attached = (config.source.attachTo?.roles ?? []).flatMap((name, index) =>
+    PROTECTED_ROLE.test(name) ? [{ path: `source.attachTo.roles[${index}]`, message: `got "${name}"; ${advice}` }] : [],
+  );
+  return [...trusted, ...attached];
+}
+
+/**
+ * Every destination attaches its own managed policy to each named principal: IAM attaches at most 10 managed
+ * policies to a group, a quota AWS does not raise, and at most 20 to a user or role with a raised quota (10 by
+ * default: sourceQuotaWarnings warns from there).
+ */
+function attachedPolicyQuotaProblems(config: AppConfig): ConfigProblem[] {
+  const count = config.destinations.length;
+  const groups = (config.source.attachTo?.groups ?? []).length;
+  const others = [...(config.source.attachTo?.users ?? []), ...(config.source.attachTo?.roles ?? []), ...config.role.trustedPrincipalArns].length;
+  const problems: ConfigProblem[] = [];
+  if (groups > 0 && count > ATTACHED_POLICY_QUOTAS.group)
+    problems.push({
+      path: "source.attachTo.groups",
+      message: `each of the ${count} destinations attaches its own managed policy to every group listed here, and IAM attaches at most ${ATTACHED_POLICY_QUOTAS.group} managed policies to a group (a quota AWS does not raise): split the destinations over several configs, or name users or roles`,
+    });
+  if (others > 0 && count > ATTACHED_POLICY_QUOTAS.principalMax)
+    problems.push({
+      path: config.role.trustedPrincipalArns.length > 0 ? "role.trustedPrincipalArns" : "source.attachTo",
+      message: `each of the ${count} destinations attaches its own managed policy to every user and role named, and IAM attaches at most ${ATTACHED_POLICY_QUOTAS.principalMax} managed policies to a user or role even with a raised quota: split the destinations over several configs, or attach to groups`,
+    });
+  return problems;
+}
+
 /** A rule, and the top-level fields it reads: it can still run when other fields are invalid. */
 interface ListedRule {
   readonly check: CrossFieldRule;
@@ -310,6 +416,11 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: mfaAgeNeedsMfa, reads: ["role"] },
   { check: usernameSessionNeedsUsers, reads: ["role", "source"] },
   { check: ciOidcProblems, reads: ["source", "role", "destinations", "backend"] },
+  { check: destinationNamesByCase, reads: ["destinations", "source"] },
+  { check: tagKeysByCase, reads: ["tags", "destinations", "role"] },
+  { check: boundaryAccountProblems, reads: ["role", "destinations"] },
+  { check: protectedPrincipalProblems, reads: ["role", "source"] },
+  { check: attachedPolicyQuotaProblems, reads: ["source", "role", "destinations"] },
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {

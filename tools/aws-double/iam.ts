@@ -120,6 +120,8 @@ export const IAM_RULES = {
   /** All inline policies of one role together. */
   roleInlineChars: 10240,
   maxTags: 50,
+  /** Managed policies attached to one group (not adjustable), role or user (the default; adjustable to 20). */
+  attachedPolicies: 10,
   tagKeyLength: 128,
   tagValueLength: 256,
   descriptionLength: 1000,
@@ -131,6 +133,14 @@ export const IAM_RULES = {
 /** A policy's size as IAM's quotas count it: characters, whitespace not counted. */
 export const policySize = (text: string) => text.replace(/\s/g, "").length;
 
+/** Paths of roles AWS keeps for itself: service-linked roles, IAM Identity Center's. Only AWS may change them. */
+const PROTECTED_ROLE_PATHS = ["/aws-service-role/", "/aws-reserved/"];
+export const isProtectedRolePath = (path: string) => PROTECTED_ROLE_PATHS.some((prefix) => path.startsWith(prefix));
+
+/** IAM names are unique in an account regardless of case: `Admins` and `admins` are one group. */
+const nameTaken = (names: ReadonlyMap<string, unknown>, name: string) =>
+  [...names.keys()].some((taken) => taken.toLowerCase() === name.toLowerCase());
+
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** IAM's tag rules: at most 50, keys of 1-128 and values of up to 256 allowed characters, no `aws:` prefix. */
@@ -138,6 +148,10 @@ export function tagProblem(tags: Readonly<Record<string, string>>): AwsError | u
   const entries = Object.entries(tags);
   if (entries.length > IAM_RULES.maxTags)
     return new AwsError("LimitExceeded", `The number of tags has reached the maximum limit of ${IAM_RULES.maxTags}.`, 409);
+  // IAM and STS treat tag keys that differ only in case as one key; EC2 does not.
+  const lower = entries.map(([key]) => key.toLowerCase());
+  if (new Set(lower).size < lower.length)
+    return new AwsError("InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", 400);
   for (const [key, value] of entries) {
     if (key.toLowerCase().startsWith("aws:")) return new AwsError("InvalidInput", `User-defined tag keys can't start with 'aws:': ${key}`, 400);
     if (key.length < 1 || key.length > IAM_RULES.tagKeyLength || !TAG_TEXT.test(key))
@@ -208,15 +222,15 @@ export class IamService implements Service {
    * provider or an instance profile: the double's way in for a principal that
    * is a role. The role holds only `policies`.
    */
-  createRoleWithSession(accountId: string, roleName: string, sessionName: string, policies: readonly Json[]): Credentials {
-    const arn = this.arn(accountId, "role", "/", roleName);
+  createRoleWithSession(accountId: string, roleName: string, sessionName: string, policies: readonly Json[], path = "/"): Credentials {
+    const arn = this.arn(accountId, "role", path, roleName);
     const trust = {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { AWS: `arn:${this.partition}:iam::${accountId}:root` }, Action: "sts:AssumeRole" }],
     };
     const role: Role = {
       name: roleName,
-      path: "/",
+      path,
       arn,
       id: newId("AROA", 17, true),
       created: new Date(),
@@ -334,7 +348,7 @@ export class IamService implements Service {
 
   private addUser(accountId: string, name: string, path: string, tags: Record<string, string>): User {
     const account = this.account(accountId);
-    if (account.users.has(name)) throw new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`, 409);
+    if (nameTaken(account.users, name)) throw new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`, 409);
     const user: User = {
       name,
       path,
@@ -410,10 +424,25 @@ export class IamService implements Service {
       if (!policy) throw new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`, 404);
       return policy;
     };
-    const attachable = (c: CallContext) => {
-      const arn = c.params.required("PolicyArn");
-      if (!this.managedDocument(arn)) throw new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`, 404);
+    /** A managed policy of the caller's account or AWS's: a policy of another account is not attachable. */
+    const attachableArn = (c: CallContext, arn: string) => {
+      const owner = arn.split(":")[4];
+      if ((owner !== "aws" && owner !== c.caller.accountId) || !this.managedDocument(arn))
+        throw new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`, 404);
       return arn;
+    };
+    const attachable = (c: CallContext) => attachableArn(c, c.params.required("PolicyArn"));
+    /**
+     * Only AWS changes the policies of its own roles, whoever asks: checked before the caller's policies (the
+     * evaluator cannot read the ARN of a role whose path holds a service's domain, and would answer AccessDenied).
+     */
+    const modifiable = (holder: { readonly name: string; readonly path?: string }) => {
+      if (holder.path && isProtectedRolePath(holder.path))
+        throw new AwsError(
+          "UnmodifiableEntity",
+          `Cannot perform the operation on the protected role '${holder.name}' - this role is only modifiable by AWS`,
+          400,
+        );
     };
     const on =
       (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
@@ -472,6 +501,7 @@ export class IamService implements Service {
       kind: "Role" | "Group" | "User",
       holderOf: (c: CallContext) => {
         readonly name: string;
+        readonly path?: string;
         readonly arn: string;
         readonly inline: Map<string, string>;
         readonly attached: Set<string>;
@@ -481,6 +511,7 @@ export class IamService implements Service {
       return {
         [`Put${kind}Policy`]: async (c) => {
           const holder = holderOf(c);
+          modifiable(holder);
           await on(`Put${kind}Policy`, holder.arn)(c);
           const policyName = name(c.params, "PolicyName");
           const text = validDocument(c.params.required("PolicyDocument"), "PolicyDocument");
@@ -515,7 +546,10 @@ export class IamService implements Service {
         [`Attach${kind}Policy`]: async (c) => {
           const holder = holderOf(c);
           const arn = attachable(c);
+          modifiable(holder);
           await on(`Attach${kind}Policy`, holder.arn, { "iam:PolicyARN": arn })(c);
+          if (!holder.attached.has(arn) && holder.attached.size >= IAM_RULES.attachedPolicies)
+            throw new AwsError("LimitExceeded", `Cannot exceed quota for PoliciesPer${kind}: ${IAM_RULES.attachedPolicies}`, 409);
           holder.attached.add(arn);
           return undefined;
         },
@@ -542,6 +576,7 @@ export class IamService implements Service {
         const arn = this.arn(c.caller.accountId, "role", rolePath, roleName);
         const tags = validTags(c.params);
         const boundary = c.params.get("PermissionsBoundary");
+        if (boundary) attachableArn(c, boundary);
         const seconds = c.params.int("MaxSessionDuration") ?? IAM_RULES.sessionSeconds.min;
         if (seconds < IAM_RULES.sessionSeconds.min || seconds > IAM_RULES.sessionSeconds.max)
           throw new AwsError(
@@ -556,7 +591,7 @@ export class IamService implements Service {
         quota("ACLSizePerRole", IAM_RULES.trustPolicyChars, c.params.required("AssumeRolePolicyDocument"));
         await on("CreateRole", arn, { ...requestTagContext(tags), ...(boundary ? { "iam:PermissionsBoundary": boundary } : {}) })(c);
         const account = accountOf(c);
-        if (account.roles.has(roleName)) throw new AwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`, 409);
+        if (nameTaken(account.roles, roleName)) throw new AwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`, 409);
         const role: Role = {
           name: roleName,
           path: rolePath,
@@ -603,6 +638,7 @@ export class IamService implements Service {
       PutRolePermissionsBoundary: async (c) => {
         const role = roleOf(c);
         await on("PutRolePermissionsBoundary", role.arn, { "iam:PermissionsBoundary": c.params.required("PermissionsBoundary") })(c);
+        attachableArn(c, c.params.required("PermissionsBoundary"));
         role.permissionsBoundary = c.params.required("PermissionsBoundary");
         return undefined;
       },
@@ -706,7 +742,7 @@ export class IamService implements Service {
         quota("PolicySize", IAM_RULES.managedPolicyChars, c.params.required("PolicyDocument"));
         await on("CreatePolicy", arn, requestTagContext(tags))(c);
         const account = accountOf(c);
-        if (account.policies.has(policyName))
+        if (nameTaken(account.policies, policyName))
           throw new AwsError("EntityAlreadyExists", `A policy called ${policyName} already exists. Duplicate names are not allowed.`, 409);
         const policy: ManagedPolicy = {
           name: policyName,
@@ -804,7 +840,7 @@ export class IamService implements Service {
         const arn = this.arn(c.caller.accountId, "group", groupPath, groupName);
         await on("CreateGroup", arn)(c);
         const account = accountOf(c);
-        if (account.groups.has(groupName)) throw new AwsError("EntityAlreadyExists", `Group with name ${groupName} already exists.`, 409);
+        if (nameTaken(account.groups, groupName)) throw new AwsError("EntityAlreadyExists", `Group with name ${groupName} already exists.`, 409);
         const group: Group = {
           name: groupName,
           path: groupPath,

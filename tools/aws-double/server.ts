@@ -58,6 +58,8 @@ export interface ProfileSpec {
   readonly mfa?: boolean;
   /** The profile is a session of this role instead of a user's key (CI's OIDC role, an instance profile). @default - a user */
   readonly roleName?: string;
+  /** That role's path: `/aws-reserved/sso.amazonaws.com/` for IAM Identity Center's. @default "/" */
+  readonly rolePath?: string;
 }
 
 export interface AwsDoubleOptions {
@@ -108,7 +110,7 @@ export class AwsDouble {
         {
           accountId: spec.accountId,
           ...(spec.roleName
-            ? this.iam.createRoleWithSession(spec.accountId, spec.roleName, spec.profile, spec.policies ?? [])
+            ? this.iam.createRoleWithSession(spec.accountId, spec.roleName, spec.profile, spec.policies ?? [], spec.rolePath)
             : this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-${(spec.admin ?? true) ? "admin" : "user"}`, {
                 admin: spec.admin ?? true,
                 mfa: spec.mfa,
