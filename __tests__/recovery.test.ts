@@ -37,6 +37,9 @@ describe("keepErroredState", () => {
     expect(kept).toBe(join(root, "recovery", "dev-ec2.2.errored.tfstate"));
     expect(readFileSync(recoveryFile("dev-ec2", root), "utf8")).toBe("first");
     expect(readFileSync(kept as string, "utf8")).toBe("second");
+    // AND a third gets the next number
+    leave("third");
+    expect(keepErroredState("dev-ec2", stackDir, root)).toBe(join(root, "recovery", "dev-ec2.3.errored.tfstate"));
   });
 
   it("does nothing when there is no errored.tfstate", () => {
@@ -107,5 +110,21 @@ describe("pushErroredState", () => {
       reason: 'Failed to write state: cannot import state with lineage "a" over unrelated state with lineage "b"',
     });
     expect(existsSync(file)).toBe(true);
+  });
+
+  it.each([
+    [
+      "Terraform's reason on stdout when stderr has only blank lines",
+      { stderr: "\n  \n", stdout: " Error: state serial is older \n" },
+      "Error: state serial is older",
+    ],
+    ["the exit code when Terraform said nothing", { stderr: "", stdout: "  " }, "terraform state push exited 1"],
+  ])("fails with %s", async (_case, printed, reason) => {
+    // GIVEN
+    const { root, stackDir, leave } = project();
+    leave("unsaved");
+    const file = keepErroredState("dev-ec2", stackDir, root) as string;
+    // WHEN / THEN
+    expect(await pushErroredState(file, async () => ({ code: 1, ...printed }))).toEqual({ pushed: false, reason });
   });
 });

@@ -39,3 +39,15 @@ export function stepOf(scenario: Scenario, name: string): Step {
   if (!found) throw new Error(`no step "${name}" in the scenario; it ran: ${scenario.steps.map((s) => s.name).join(", ")}`);
   return found;
 }
+
+/** The test each scenario's suite starts with: every outcome the scenario checks held. */
+export function itHoldsEveryCheck(scenario: () => Scenario): void {
+  it("holds every outcome the scenario checks", () => {
+    expect(
+      scenario()
+        .checks.filter((c) => !c.held)
+        .map((c) => c.name),
+    ).toEqual([]);
+    expect(scenario().checks.length).toBeGreaterThanOrEqual(3);
+  });
+}
