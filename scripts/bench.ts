@@ -240,7 +240,9 @@ interface CommandRow {
  * validate` on the example's IAM stack (two provider configurations), at Go's default collector target and at the
  * one the workflow sets, `runs` times each, interleaved so that neither gets a warmer machine.
  */
-async function terraformCommandCost(runs: number): Promise<{ rows: CommandRow[]; concurrent: ConcurrentRow[] }> {
+async function terraformCommandCost(
+  runs: number,
+): Promise<{ rows: CommandRow[]; concurrent: ConcurrentRow[]; starts: Readonly<Record<"iam" | "ec2", number>> }> {
   const outdir = join(WORK, "command-cost");
   synthesizeApp(loadConfig(join(PROJECT_ROOT, "config/default.json")), outdir);
   const stack = join(outdir, "stacks", "destination-iam");
@@ -264,7 +266,23 @@ async function terraformCommandCost(runs: number): Promise<{ rows: CommandRow[];
     return { gogc, cpu: median(taken.map((s) => s.cpu)), wall: median(taken.map((s) => s.wall)) };
   });
   for (const row of rows) console.log(`  GOGC=${row.gogc}: ${row.cpu.toFixed(2)} CPU-s, ${row.wall.toFixed(2)} s`);
-  return { rows, concurrent: await concurrentCommandCost(Math.min(runs, 3), stack, env) };
+  const ec2 = join(outdir, "stacks", "destination-ec2");
+  const ec2Init = await runTerraform(["init", "-input=false", "-backend=false"], { cwd: ec2, env });
+  if (ec2Init.code !== 0) throw new Error(`terraform init failed: ${ec2Init.stderr}`);
+  const starts = { iam: await providerStarts(stack, env), ec2: await providerStarts(ec2, env) };
+  console.log(`  AWS provider starts per command: IAM stack ${starts.iam}, EC2 stack ${starts.ec2}`);
+  return { rows, concurrent: await concurrentCommandCost(Math.min(runs, 3), stack, env), starts };
+}
+
+/**
+ * How many times one command starts the AWS provider in a stack: Terraform starts one instance to read the schema
+ * and one per provider configuration it validates or configures (the IAM stack has two, source and destination).
+ * Counted from Terraform's own log of `terraform validate`.
+ */
+async function providerStarts(stack: string, env: Readonly<Record<string, string>>): Promise<number> {
+  const run = await runTerraform(["validate"], { cwd: stack, env: { ...env, TF_LOG: "debug" } });
+  if (run.code !== 0) throw new Error(`terraform validate failed: ${run.stderr}`);
+  return (`${run.stdout}\n${run.stderr}`.match(/provider: starting plugin: path=\S*terraform-provider-aws/g) ?? []).length;
 }
 
 interface ConcurrentRow {
@@ -310,7 +328,14 @@ async function concurrentCommandCost(runs: number, stack: string, env: Readonly<
 }
 
 /** The Terraform command section of docs/benchmarks.md. */
-function commandSection({ rows, concurrent }: { rows: readonly CommandRow[]; concurrent: readonly ConcurrentRow[] }, runs: number): string[] {
+function commandSection(
+  {
+    rows,
+    concurrent,
+    starts,
+  }: { rows: readonly CommandRow[]; concurrent: readonly ConcurrentRow[]; starts: Readonly<Record<"iam" | "ec2", number>> },
+  runs: number,
+): string[] {
   const [standard, tuned] = rows;
   return [
     "## One Terraform command",
@@ -328,6 +353,10 @@ function commandSection({ rows, concurrent }: { rows: readonly CommandRow[]; con
     "",
     `The workflow's setting saves ${(100 * (1 - tuned.cpu / standard.cpu)).toFixed(0)}% of each command's CPU. Plain Terraform in the deploy rows below runs`,
     "with the same setting, so the ratios compare the two workflows alone.",
+    "",
+    `One command starts the AWS provider ${starts.iam} times in the IAM stack and ${starts.ec2} in the EC2 stack (Terraform's own log of \`terraform validate\`):`,
+    "one instance to read the schema, and one per provider configuration; the IAM stack's two (source and destination) are two",
+    "accounts' credentials, which one provider process cannot hold, so that cost stays.",
     "",
     `When ${DEFAULT_CONCURRENCY} run at once (${DEFAULT_CONCURRENCY} \`terraform validate\` started together, as ten destinations start them on this machine; the`,
     `median of ${Math.min(runs, 3)} runs each, CPU of all of them and the wall time until the last ends):`,
