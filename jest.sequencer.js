@@ -19,6 +19,7 @@ const E2E_LONGEST_FIRST = [
   "state-recovery.test.ts", // 65
   "trusted-role.test.ts", // 40-50
   "expired-credentials.test.ts", // 43
+  "provider-regions.test.ts", // 38
   "sandbox.test.ts", // 14
 ];
 

@@ -231,6 +231,15 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     violation: "role/tf-state",
   },
   {
+    field: "destinations[0].region",
+    parameter: "provider aws region; backend s3 region",
+    constraint:
+      "a region hashicorp/aws 5.100.0 and Terraform 1.11's S3 backend know: they refuse ap-southeast-6, me-west-1 and sa-west-1, which AWS's SDK lists",
+    source: "hashicorp/aws 5.100.0's and Terraform 1.11's region validation, run by __tests__/e2e/provider-regions.test.ts",
+    violation: "me-west-1",
+    kind: SERVICE,
+  },
+  {
     field: "destinations[1].name",
     parameter: "iam:CreatePolicy PolicyName, iam:CreateGroup GroupName, iam:CreateRole RoleName (names derived in the source account)",
     constraint: "unique in the account regardless of case: Dev and dev are one name",

@@ -2,7 +2,7 @@ import { trustedPrincipalArns } from "../ci-oidc";
 import { assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
 import { ATTACHED_POLICY_QUOTAS } from "../quotas";
-import { regionPartition } from "../regions";
+import { regionPartition, REGIONS_UNKNOWN_TO_TERRAFORM } from "../regions";
 import { buildTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
 import { formatValue, type ConfigProblem } from "./problems";
 import { MAX_TAGS, PRINCIPAL_ARN, PROJECT_TAG, type AppConfig } from "./schema";
@@ -47,7 +47,10 @@ function destinationsOutsideSource(config: AppConfig): ConfigProblem[] {
   );
 }
 
-/** Every region must exist, in the configured partition (the AWS SDK's partition data). */
+/**
+ * Every region must exist, in the configured partition (the AWS SDK's partition data), and be one the pinned
+ * provider and Terraform's S3 backend know.
+ */
 function regionsInPartition(config: AppConfig): ConfigProblem[] {
   const regions: [string, string][] = [
     ["region", config.region],
@@ -64,9 +67,16 @@ function regionsInPartition(config: AppConfig): ConfigProblem[] {
         },
       ];
     }
-    return actual === config.partition
-      ? []
-      : [{ path, message: `got "${name}"; it belongs to partition "${actual}" but partition is "${config.partition}"` }];
+    if (actual !== config.partition)
+      return [{ path, message: `got "${name}"; it belongs to partition "${actual}" but partition is "${config.partition}"` }];
+    return REGIONS_UNKNOWN_TO_TERRAFORM.includes(name)
+      ? [
+          {
+            path,
+            message: `got "${name}"; AWS's SDK lists it, but hashicorp/aws 5.100.0 (the provider these stacks pin) and Terraform's S3 backend do not know it yet and refuse it ("invalid AWS Region"): use another region until the provider is upgraded`,
+          },
+        ]
+      : [];
   });
 }
 
