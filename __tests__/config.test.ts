@@ -795,6 +795,7 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
     ["tag keys that differ in more than case", { tags: { Env: "a", env: "b" } }],
     ["a boundary of the role's own account or AWS's", role({ permissionsBoundaryArn: `arn:aws:iam::${OTHER_ACCOUNT}:policy/boundary` })],
     ["no principal AWS keeps for itself", source({ attachTo: { roles: ["AWSReservedSSO_Admin_0123456789abcdef"] } })],
+    ["state keys within S3's 1,024 bytes", { backend: { type: "s3", bucket: "org-tf-state", keyPrefix: "k".repeat(1001), region: "us-east-1" } }],
     [
       "at most 10 managed policies on a group",
       {
@@ -815,5 +816,19 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
     // THEN the rule's problems are reported either way
     expect(alone.length).toBeGreaterThan(0);
     expect(together).toEqual(expect.arrayContaining([...alone, expect.objectContaining({ path: "instance" })]));
+  });
+});
+
+describe("parseConfig: the S3 state keys", () => {
+  const s3 = (keyPrefix: string) => rawConfig({ backend: { type: "s3", bucket: "org-tf-state", keyPrefix, region: "us-east-1" } });
+
+  it("takes a key prefix whose longest state key is exactly 1,024 bytes, and refuses one byte more", () => {
+    // GIVEN the example's destination: "<prefix>/destination-iam.tfstate" adds 24 bytes
+    expect(() => parseConfig(s3("k".repeat(1000)))).not.toThrow();
+    expect(problemAt(s3("k".repeat(1001)), "backend.keyPrefix")).toContain("1025 bytes long; S3 keys are at most 1024");
+  });
+
+  it("fails if the key prefix holds //, which Terraform's S3 backend refuses", () => {
+    expect(problemAt(s3("team//assume-role"), "backend.keyPrefix")).toContain('must not contain "//"');
   });
 });

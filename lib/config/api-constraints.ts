@@ -224,6 +224,22 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     violation: "/leading",
   },
   {
+    field: "backend.keyPrefix",
+    parameter: "backend s3 key (<keyPrefix>/<stack>.tfstate)",
+    constraint: 'no "//": Terraform 1.11\'s S3 backend refuses such a key at init, though S3 would take it',
+    source: 'Terraform 1.11\'s S3 backend validation (Value must not contain "//")',
+    violation: "team//assume-role",
+    kind: SERVICE,
+  },
+  {
+    field: "backend.keyPrefix",
+    parameter: "s3:PutObject Key",
+    constraint: "every state key at most 1,024 bytes (UTF-8)",
+    source: "Amazon S3 User Guide, Naming objects",
+    violation: "k".repeat(1001),
+    kind: SERVICE,
+  },
+  {
     field: "backend.roleArn",
     parameter: "sts:AssumeRole RoleArn (the state role)",
     constraint: "an IAM role ARN",

@@ -403,6 +403,27 @@ function attachedPolicyQuotaProblems(config: AppConfig): ConfigProblem[] {
   return problems;
 }
 
+const S3_KEY_MAX_BYTES = 1024;
+
+/** S3 keys are at most 1,024 bytes (UTF-8): every stack's state key, `<keyPrefix>/<stack>.tfstate`, must fit. */
+function stateKeyLengthProblems(config: AppConfig): ConfigProblem[] {
+  if (config.backend.type !== "s3") return [];
+  const { keyPrefix } = config.backend;
+  const longest = config.destinations
+    .flatMap((d) => [`${d.name}-iam`, `${d.name}-ec2`])
+    .map((stack) => `${keyPrefix}/${stack}.tfstate`)
+    .reduce((a, b) => (Buffer.byteLength(b) > Buffer.byteLength(a) ? b : a), "");
+  const bytes = Buffer.byteLength(longest);
+  return bytes > S3_KEY_MAX_BYTES
+    ? [
+        {
+          path: "backend.keyPrefix",
+          message: `makes the state key "${longest.slice(0, 60)}..." ${bytes} bytes long; S3 keys are at most ${S3_KEY_MAX_BYTES}: shorten it`,
+        },
+      ]
+    : [];
+}
+
 /** A rule, and the top-level fields it reads: it can still run when other fields are invalid. */
 interface ListedRule {
   readonly check: CrossFieldRule;
@@ -431,6 +452,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: boundaryAccountProblems, reads: ["role", "destinations"] },
   { check: protectedPrincipalProblems, reads: ["role", "source"] },
   { check: attachedPolicyQuotaProblems, reads: ["source", "role", "destinations"] },
+  { check: stateKeyLengthProblems, reads: ["backend", "destinations"] },
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {

@@ -316,6 +316,8 @@ const s3BackendSchema = strict({
     .string()
     .regex(/^[\w!.*'()/-]+$/, "must be an S3 key prefix without leading or trailing slash")
     .refine((prefix) => !prefix.startsWith("/") && !prefix.endsWith("/"), "must not start or end with /")
+    // Terraform 1.11's S3 backend refuses such a key at init ('Value must not contain "//"'), though S3 would take it.
+    .refine((prefix) => !prefix.includes("//"), 'must not contain "//" (Terraform\'s S3 backend refuses the key)')
     .describe("Key prefix; each stack's state is `<keyPrefix>/<stack>.tfstate`."),
   region: region.describe("Region of the bucket."),
   roleArn: z
