@@ -35,6 +35,12 @@ function violating(field: string, violation: unknown): Json {
     const principals = Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer-${String(i).padStart(3, "0")}`);
     return withValue(baseFor(field), "role.trustedPrincipalArns", principals);
   }
+  if (violation === "many subjects")
+    return withValue(
+      baseFor(field),
+      field,
+      Array.from({ length: 60 }, (_, i) => `repo:acme/infra:environment:production-${String(i).padStart(3, "0")}`),
+    );
   if (violation === "51 tags") return withValue(baseFor(field), field, Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])));
   if (violation === "differs only in case") {
     const [first] = (baseFor(field).destinations as Json[]) ?? [];

@@ -832,3 +832,21 @@ describe("parseConfig: the S3 state keys", () => {
     expect(problemAt(s3("team//assume-role"), "backend.keyPrefix")).toContain('must not contain "//"');
   });
 });
+
+describe("parseConfig: CI's OIDC role trust", () => {
+  const subjects = (count: number) =>
+    rawConfig({
+      source: {
+        accountId: SOURCE_ACCOUNT,
+        profile: "source",
+        ciOidc: { subjects: Array.from({ length: count }, (_, i) => `repo:acme/infra:environment:production-${String(i).padStart(3, "0")}`) },
+      },
+    });
+
+  it("fails if the subjects make each CI role's trust policy larger than IAM's 2,048 characters", () => {
+    expect(() => parseConfig(subjects(30))).not.toThrow();
+    expect(problemAt(subjects(60), "source.ciOidc.subjects")).toMatch(
+      /make each CI role's trust policy \d+ characters \(whitespace not counted\); IAM allows 2048/,
+    );
+  });
+});

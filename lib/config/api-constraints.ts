@@ -160,6 +160,14 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     violation: "http://token.example.com",
   },
   {
+    field: "source.ciOidc.subjects",
+    parameter: "iam:CreateRole AssumeRolePolicyDocument (each CI role's trust)",
+    constraint: "the CI role's trust policy at most 2,048 characters, whitespace not counted, every subject listed",
+    source: QUOTAS,
+    violation: "many subjects",
+    kind: SERVICE,
+  },
+  {
     field: "source.ciOidc.audience",
     parameter: "iam:CreateOpenIDConnectProvider ClientIDList",
     constraint: "1-255 characters",

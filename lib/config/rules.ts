@@ -1,9 +1,9 @@
-import { trustedPrincipalArns } from "../ci-oidc";
+import { ciOidcSettings, trustedPrincipalArns } from "../ci-oidc";
 import { assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
 import { ATTACHED_POLICY_QUOTAS } from "../quotas";
 import { regionPartition, REGIONS_UNKNOWN_TO_TERRAFORM } from "../regions";
-import { buildTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
+import { buildTrustPolicy, buildWebIdentityTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
 import { formatValue, type ConfigProblem } from "./problems";
 import { MAX_TAGS, PRINCIPAL_ARN, PROJECT_TAG, type AppConfig } from "./schema";
 
@@ -184,6 +184,15 @@ function ciOidcProblems(config: AppConfig): ConfigProblem[] {
       message: `got true with ${config.destinations.length} destinations; an account holds one OIDC provider per URL and every destination's IAM stack would create it: create it once (outside, or with a single destination) and set createProvider to false`,
     });
   }
+  // Each CI role's trust lists every subject: it must fit the trust policy quota as the destination role's does.
+  const [first] = config.destinations;
+  const settings = first && ciOidcSettings(config, first.name);
+  const size = settings ? policyJson(buildWebIdentityTrustPolicy(settings)).length : 0;
+  if (size > TRUST_POLICY_MAX_CHARS)
+    problems.push({
+      path: "source.ciOidc.subjects",
+      message: `make each CI role's trust policy ${size} characters (whitespace not counted); IAM allows ${TRUST_POLICY_MAX_CHARS} by default: list fewer subjects (a * pattern can cover several branches or environments)`,
+    });
   if (config.backend.type === "s3" && !config.backend.roleArn) {
     problems.push({
       path: "source.ciOidc",
