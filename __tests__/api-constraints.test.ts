@@ -42,10 +42,6 @@ function violating(field: string, violation: unknown): Json {
       Array.from({ length: 60 }, (_, i) => `repo:acme/infra:environment:production-${String(i).padStart(3, "0")}`),
     );
   if (violation === "51 tags") return withValue(baseFor(field), field, Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])));
-  if (violation === "differs only in case") {
-    const [first] = (baseFor(field).destinations as Json[]) ?? [];
-    return withValue(baseFor(field), "destinations", [first, { ...first, name: String(first.name).toUpperCase(), accountId: "333333333333" }]);
-  }
   const many = /^(\d+) destinations$/.exec(String(violation));
   if (many) {
     const base = baseFor(field);

@@ -783,15 +783,6 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
     ["the MFA age needs MFA", role({ maxMfaAgeSeconds: 600 })],
     ["a username session needs users", role({ requireSessionName: "username", trustedPrincipalArns: [mine] })],
     ["CI's OIDC role without MFA", { ...source({ ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"] } }), ...role({ requireMfa: true }) }],
-    [
-      "destination names that differ in more than case",
-      {
-        destinations: [
-          { name: "dev", accountId: DESTINATION_ACCOUNT },
-          { name: "Dev", accountId: OTHER_ACCOUNT },
-        ],
-      },
-    ],
     ["tag keys that differ in more than case", { tags: { Env: "a", env: "b" } }],
     ["a boundary of the role's own account or AWS's", role({ permissionsBoundaryArn: `arn:aws:iam::${OTHER_ACCOUNT}:policy/boundary` })],
     ["no principal AWS keeps for itself", source({ attachTo: { roles: ["AWSReservedSSO_Admin_0123456789abcdef"] } })],
@@ -847,6 +838,151 @@ describe("parseConfig: CI's OIDC role trust", () => {
     expect(() => parseConfig(subjects(30))).not.toThrow();
     expect(problemAt(subjects(60), "source.ciOidc.subjects")).toMatch(
       /make each CI role's trust policy \d+ characters \(whitespace not counted\); IAM allows 2048/,
+    );
+  });
+});
+
+describe("parseConfig: AWS's service rules beyond each parameter's model", () => {
+  const two = (second: Json) =>
+    rawConfig({
+      destinations: [
+        { name: "dev", accountId: DESTINATION_ACCOUNT },
+        { accountId: OTHER_ACCOUNT, ...second },
+      ],
+    });
+  const many = (count: number) => Array.from({ length: count }, (_, i) => ({ name: `d${i}`, accountId: String(300000000000 + i) }));
+  const pathsOf = (data: Json) => {
+    try {
+      parseConfig(data);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems.map((p) => p.path);
+    }
+  };
+
+  it("fails if top-level tag keys differ only in case", () => {
+    expect(problemAt(rawConfig({ tags: { Env: "a", env: "b" } }), "tags")).toBe(
+      'has "Env" and "env": IAM treats tag keys that differ only in case as one key and refuses both on the role, policy and group (EC2 would take them). Keep one',
+    );
+  });
+
+  it("fails if a destination's tag differs only in case from a top-level one, Project or Name, each pair named", () => {
+    // GIVEN destination tags that clash with the top-level Env, with Project and with Name, and one that only overrides Env
+    const data = rawConfig({
+      tags: { Env: "prod" },
+      destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, tags: { env: "dev", project: "x", NAME: "y", Owner: "z" } }],
+    });
+    const overridden = rawConfig({
+      tags: { Env: "prod" },
+      destinations: [{ name: "destination", accountId: DESTINATION_ACCOUNT, tags: { Env: "dev" } }],
+    });
+    // THEN
+    expect(
+      problemsOf(data)
+        .filter((p) => p.path === "destinations[0].tags")
+        .map((p) => p.message),
+    ).toEqual(
+      [
+        ["Env", "env"],
+        ["Project", "project"],
+        ["Name", "NAME"],
+      ].map(
+        ([a, b]) =>
+          `has "${a}" and "${b}" with the top-level tags, Project and Name: IAM treats tag keys that differ only in case as one key and refuses both on the role, policy and group (EC2 would take them). Keep one`,
+      ),
+    );
+    expect(() => parseConfig(overridden)).not.toThrow();
+  });
+
+  it("names every key that differs only in case from the first of them", () => {
+    expect(problemsOf(rawConfig({ tags: { Env: "a", env: "b", ENV: "c" } })).map((p) => p.message.slice(0, 20))).toEqual([
+      'has "Env" and "env":',
+      'has "Env" and "ENV":',
+    ]);
+  });
+
+  it("fails if session tag keys differ only in case", () => {
+    expect(problemAt(rawConfig({ role: { name: "cross-account-ec2", sessionTags: { Team: "a", team: "b" } } }), "role.sessionTags")).toBe(
+      'has "Team" and "team": STS treats session tag keys that differ only in case as one key and refuses both in one AssumeRole. Keep one',
+    );
+  });
+
+  it("fails if the permissions boundary belongs to another account than a destination, naming each such destination", () => {
+    // GIVEN a boundary in the first destination's account, and a second destination elsewhere
+    const boundary = `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/boundary`;
+    const data = { ...two({ name: "prod" }), role: { name: "cross-account-ec2", permissionsBoundaryArn: boundary } };
+    // THEN
+    expect(problemAt(data, "role.permissionsBoundaryArn")).toBe(
+      `got "${boundary}", a policy of account ${DESTINATION_ACCOUNT}; a role's permissions boundary must be a managed policy of the role's own account or an AWS managed policy, and "prod" is in ${OTHER_ACCOUNT}. Use an AWS managed policy, or create the boundary policy in every destination account (per-destination boundaries are not supported)`,
+    );
+  });
+
+  it.each([
+    ["in the destination's own account", `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/boundary`],
+    ["managed by AWS", "arn:aws:iam::aws:policy/PowerUserAccess"],
+  ])("takes a permissions boundary %s", (_where, arn) => {
+    expect(() => parseConfig(rawConfig({ role: { name: "cross-account-ec2", permissionsBoundaryArn: arn } }))).not.toThrow();
+  });
+
+  it("reports a boundary of another partition once, as the partition's problem", () => {
+    const data = rawConfig({ role: { name: "cross-account-ec2", permissionsBoundaryArn: `arn:aws-cn:iam::${OTHER_ACCOUNT}:policy/boundary` } });
+    expect(problemAt(data, "role.permissionsBoundaryArn")).toContain('it is in partition "aws-cn" but partition is "aws"');
+  });
+
+  it("fails if a trusted or attached role is one AWS keeps for itself, at its index, saying what to do instead", () => {
+    // GIVEN an ordinary trusted role, then IAM Identity Center's; and a service-linked role to attach to
+    const sso = `arn:aws:iam::${SOURCE_ACCOUNT}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef`;
+    const data = rawConfig({
+      role: { name: "cross-account-ec2", trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`, sso] },
+      source: { accountId: SOURCE_ACCOUNT, profile: "source", attachTo: { roles: ["deployer", "AWSServiceRoleForSupport"] } },
+    });
+    const advice =
+      "AWS refuses any policy attached to the roles it keeps for itself (IAM Identity Center's AWSReservedSSO_ roles, service-linked roles): grant sts:AssumeRole on the role in the permission set instead, and leave this role out";
+    // THEN
+    expect(problemAt(data, "role.trustedPrincipalArns[1]")).toBe(`got "${sso}"; ${advice}`);
+    expect(problemAt(data, "source.attachTo.roles[1]")).toBe(`got "AWSServiceRoleForSupport"; ${advice}`);
+    expect(pathsOf(data)).not.toContain("role.trustedPrincipalArns[0]");
+    expect(pathsOf(data)).not.toContain("source.attachTo.roles[0]");
+  });
+
+  it.each([
+    [`arn:aws:iam::${SOURCE_ACCOUNT}:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport`, true],
+    // AWS's own SSO and service-linked roles always have their path: the name alone is a role of the account's.
+    [`arn:aws:iam::${SOURCE_ACCOUNT}:role/AWSReservedSSO_Admin_0123456789abcdef`, false],
+    [`arn:aws:iam::${SOURCE_ACCOUNT}:role/team/aws-reserved/deployer`, false],
+    [`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer-AWSServiceRoleFor`, false],
+  ])("reads %s as a role AWS keeps for itself: %s", (arn, protectedRole) => {
+    const data = rawConfig({ role: { name: "cross-account-ec2", trustedPrincipalArns: [arn] } });
+    expect(pathsOf(data).includes("role.trustedPrincipalArns[0]")).toBe(protectedRole);
+  });
+
+  it("takes 10 destinations attaching to one group and refuses 11, a quota AWS does not raise", () => {
+    const withGroup = (count: number) =>
+      rawConfig({ source: { accountId: SOURCE_ACCOUNT, profile: "source", attachTo: { groups: ["ops"] } }, destinations: many(count) });
+    expect(() => parseConfig(withGroup(10))).not.toThrow();
+    expect(problemAt(withGroup(11), "source.attachTo.groups")).toBe(
+      "each of the 11 destinations attaches its own managed policy to every group listed here, and IAM attaches at most 10 managed policies to a group (a quota AWS does not raise): split the destinations over several configs, or name users or roles",
+    );
+  });
+
+  it("takes 20 destinations attaching to one user or role and refuses 21, at the field that names them", () => {
+    const trusted = (count: number) =>
+      rawConfig({ role: { name: "cross-account-ec2", trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`] }, destinations: many(count) });
+    const attached = rawConfig({
+      source: { accountId: SOURCE_ACCOUNT, profile: "source", attachTo: { users: ["deployer"] } },
+      destinations: many(21),
+    });
+    const message =
+      "each of the 21 destinations attaches its own managed policy to every user and role named, and IAM attaches at most 20 managed policies to a user or role even with a raised quota: split the destinations over several configs, or attach to groups";
+    expect(() => parseConfig(trusted(20))).not.toThrow();
+    expect(problemAt(trusted(21), "role.trustedPrincipalArns")).toBe(message);
+    expect(problemAt(attached, "source.attachTo")).toBe(message);
+    expect(() => parseConfig(rawConfig({ destinations: many(21) }))).not.toThrow();
+  });
+
+  it("fails if a region is one the pinned provider does not know, saying so", () => {
+    expect(problemAt(rawConfig({ region: "me-west-1" }), "region")).toBe(
+      'got "me-west-1"; AWS\'s SDK lists it, but hashicorp/aws 5.100.0 (the provider these stacks pin) and Terraform\'s S3 backend do not know it yet and refuse it ("invalid AWS Region"): use another region until the provider is upgraded',
     );
   });
 });

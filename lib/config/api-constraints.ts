@@ -264,14 +264,6 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     kind: SERVICE,
   },
   {
-    field: "destinations[1].name",
-    parameter: "iam:CreatePolicy PolicyName, iam:CreateGroup GroupName, iam:CreateRole RoleName (names derived in the source account)",
-    constraint: "unique in the account regardless of case: Dev and dev are one name",
-    source: "IAM User Guide, IAM identifiers (names are not distinguished by case)",
-    violation: "differs only in case",
-    kind: SERVICE,
-  },
-  {
     field: "tags",
     parameter: "iam:CreateRole / CreatePolicy / CreateGroup Tags",
     constraint: "keys unique regardless of case (EC2 takes Env and env; IAM refuses them together)",

@@ -307,19 +307,6 @@ function sharedAccountProblems(config: AppConfig): ConfigProblem[] {
   }));
 }
 
-/**
- * IAM names are unique in an account regardless of case, and every destination's name goes into names in the
- * source account (its policy, its group, its CI role): "Dev" and "dev" would be one policy to IAM.
- */
-function destinationNamesByCase(config: AppConfig): ConfigProblem[] {
-  return repeats(config.destinations, (d) => d.name.toLowerCase())
-    .filter(({ index, first }) => config.destinations[index].name !== config.destinations[first].name)
-    .map(({ index, first }) => ({
-      path: `destinations[${index}].name`,
-      message: `got "${config.destinations[index].name}"; it and "${config.destinations[first].name}" (destinations[${first}]) differ only in case, and IAM names do not: the assume-role policy (and group, CI role) each derives in source account ${config.source.accountId} would be one name to IAM. Use names that differ in more than case`,
-    }));
-}
-
 /** Pairs of keys that differ only in case: IAM and STS read them as one key, EC2 as two. */
 function keysByCase(keys: readonly string[]): [string, string][] {
   const seen = new Map<string, string>();
@@ -456,7 +443,6 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: mfaAgeNeedsMfa, reads: ["role"] },
   { check: usernameSessionNeedsUsers, reads: ["role", "source"] },
   { check: ciOidcProblems, reads: ["source", "role", "destinations", "backend"] },
-  { check: destinationNamesByCase, reads: ["destinations", "source"] },
   { check: tagKeysByCase, reads: ["tags", "destinations", "role"] },
   { check: boundaryAccountProblems, reads: ["role", "destinations"] },
   { check: protectedPrincipalProblems, reads: ["role", "source"] },
