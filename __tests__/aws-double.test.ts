@@ -335,13 +335,18 @@ describe("the AWS double's S3, through the real SDK", () => {
   });
 });
 
+/** An IAM client of one profile that tries once, so that each refusal shows as IAM answered it. */
+const iamAs = (profile = "destination") =>
+  new IAMClient({ region: "us-east-1", endpoint: double.url, credentials: double.profiles[profile], maxAttempts: 1 });
+/** How an IAM call ended: "ok", or the SDK's name for IAM's error code. */
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => "ok",
+    (error: { name?: string }) => error.name,
+  );
+
 describe("the AWS double's IAM applies IAM's input rules, answering with IAM's error codes", () => {
-  const iam = () => new IAMClient({ region: "us-east-1", endpoint: double.url, credentials: double.profiles.destination, maxAttempts: 1 });
-  const code = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "ok",
-      (error: { name?: string }) => error.name,
-    );
+  const iam = () => iamAs("destination");
   const trustOf = (padding: number) =>
     JSON.stringify({
       Version: "2012-10-17",
@@ -552,13 +557,7 @@ describe("the AWS double's STS applies AssumeRole's input rules, answering with 
 });
 
 describe("the AWS double's IAM applies IAM's service rules beyond each parameter's model", () => {
-  const iam = (profile = "destination") =>
-    new IAMClient({ region: "us-east-1", endpoint: double.url, credentials: double.profiles[profile], maxAttempts: 1 });
-  const code = (promise: Promise<unknown>) =>
-    promise.then(
-      () => "ok",
-      (error: { name?: string }) => error.name,
-    );
+  const iam = iamAs;
   const role = (name: string, extra: Partial<CreateRoleCommandInput> = {}) =>
     code(
       iam().send(

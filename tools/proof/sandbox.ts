@@ -89,7 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pid: process.pid,
     url: workspace.double.url,
     dir: workspace.dir,
-    env: { ...workspace.env, CDKTF_ASSUME_ROLE_SANDBOX: workspace.double.url },
+    env: workspace.env,
   };
   writeFileSync(INFO_FILE, JSON.stringify(info, null, 2));
   return {
