@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigError, parseConfig } from "../lib/config";
+import { ConfigError, parseConfig, referenceWarnings } from "../lib/config";
 import { API_CONSTRAINTS, apiConstraintsTable } from "../lib/config/api-constraints";
 import { reservedNameWarnings, sourceQuotaWarnings } from "../lib/quotas";
 import { rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
@@ -52,6 +52,14 @@ function violating(field: string, violation: unknown): Json {
         : withValue(base, "role.trustedPrincipalArns", [`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`]);
     return withValue(named, "destinations", destinations);
   }
+  const placed = /^([\w-]+) in 2 (regions|accounts)( with ec2-full-access)?$/.exec(String(violation));
+  if (placed) {
+    const second = { name: "prod", accountId: "333333333333", ...(placed[2] === "regions" ? { region: "eu-west-1" } : {}) };
+    const base = withValue(withValue(baseFor(field), field, placed[1]), "destinations", [...(baseFor(field).destinations as Json[]), second]);
+    return placed[3] ? withValue(base, "role.permissions", "ec2-full-access") : base;
+  }
+  if (violation === "true with a trusted role")
+    return withValue(withValue(baseFor(field), field, true), "role.trustedPrincipalArns", [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`]);
   return withValue(baseFor(field), field, violation);
 }
 
@@ -68,7 +76,7 @@ function problemPaths(data: Json): string[] {
 /** Warnings a synth would print for a config. */
 function warningsOf(data: Json): string[] {
   const config = parseConfig(data, "test");
-  return [...sourceQuotaWarnings(config), ...reservedNameWarnings(config)];
+  return [...sourceQuotaWarnings(config), ...reservedNameWarnings(config), ...referenceWarnings(config)];
 }
 
 const REFUSED = API_CONSTRAINTS.filter((row) => !row.warned);
@@ -78,7 +86,8 @@ describe("every value that reaches an AWS API", () => {
   it.each(WARNED.map((row) => [row.field, row.constraint, row]))("warns, without refusing, if %s is %s", (_field, _constraint, row) => {
     const data = violating(row.field, row.violation);
     expect(problemPaths(data)).toEqual([]);
-    expect(warningsOf(data).join("\n")).toContain(`${row.field} "${String(row.violation)}"`);
+    // The warning names the field and its value (the first word of a violation that places it: "ami-... in 2 accounts").
+    expect(warningsOf(data).join("\n")).toContain(`${row.field} "${String(row.violation).split(" ")[0]}"`);
   });
 
   it.each(REFUSED.map((row) => [row.field, row.parameter, row]))("fails if %s breaks %s's rule", (_field, _parameter, row) => {

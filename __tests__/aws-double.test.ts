@@ -52,6 +52,8 @@ beforeAll(async () => {
       { profile: "nobody", accountId: "111111111111", admin: false },
       // A session of IAM Identity Center's role, as `aws sso login` gives one.
       { profile: "sso", accountId: "222222222222", roleName: SSO_ROLE, rolePath: "/aws-reserved/sso.amazonaws.com/" },
+      // A key of the source account's root user, which AWS allows but never lets assume a role.
+      { profile: "source-root", accountId: "111111111111", root: true },
     ],
   });
 });
@@ -541,6 +543,26 @@ describe("the AWS double's STS applies AssumeRole's input rules, answering with 
     expect(await assume({ Tags: [{ Key: "aws:team", Value: "x" }] })).toBe("ValidationError");
     expect(await assume({ Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("ValidationError");
     expect(await assume({ Tags: tags(1), TransitiveTagKeys: ["other"] })).toBe("InvalidParameterValue");
+  });
+
+  it("refuses AssumeRole to an account's root user, though the trust names its account and it may do anything there", async () => {
+    // GIVEN the source account's root user, whose account the role trusts
+    const root = sts("source-root");
+    // WHEN it asks who it is, acts in its own account, and assumes the role
+    const identity = await root.send(new GetCallerIdentityCommand({}));
+    const created = await outcome(iamAs("source-root").send(new CreateGroupCommand({ GroupName: "made-by-root" })));
+    const refusal = await root.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: "root" })).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    // THEN only the AssumeRole is refused, with STS's words; the same call from a user of the account is allowed
+    expect(identity.Arn).toBe("arn:aws:iam::111111111111:root");
+    expect(created).toBe("ok");
+    expect({ name: refusal?.name, message: refusal?.message }).toEqual({
+      name: "AccessDenied",
+      message: "Roles may not be assumed by root accounts.",
+    });
+    expect(await assume()).toBe("ok");
   });
 
   it("treats session tag keys that differ only in case as one key, and refuses both in one request", async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, CROSS_FIELD_RULES, loadConfig, parseConfig, type ConfigProblem } from "../lib/config";
+import { ConfigError, CROSS_FIELD_RULES, loadConfig, parseConfig, referenceWarnings, type ConfigProblem } from "../lib/config";
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
 import { withEnv } from "../tools/proof/env";
 
@@ -794,19 +794,41 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
         destinations: Array.from({ length: 11 }, (_, i) => ({ name: `d${i}`, accountId: String(300000000000 + i) })),
       },
     ],
+    ["ARNs IAM could create", role({ permissionsBoundaryArn: "arn:aws:iam::aws:policy/Power*" })],
+    [
+      "the state role in the partition",
+      { backend: { type: "s3", bucket: "org-tf-state", keyPrefix: "k", region: "us-east-1", roleArn: "arn:aws-cn:iam::111111111111:role/state" } },
+    ],
+    ["no root user among the trusted", role({ trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:root`] })],
+    [
+      "an AMI of one region",
+      {
+        instance: { instanceType: "t3.micro", ami: "ami-0123456789abcdef0" },
+        destinations: [
+          { name: "dev", accountId: DESTINATION_ACCOUNT },
+          { name: "prod", accountId: OTHER_ACCOUNT, region: "eu-west-1" },
+        ],
+      },
+    ],
   ];
+  // A rule that reads instance is checked beside a shape error in tags instead.
+  const shapeError = (violation: Json): Json =>
+    "instance" in violation ? { tags: { "aws:reserved": "x" } } : { instance: { instanceType: "t3.micro", extra: true } };
 
   it("has a case for every cross-field rule", () => {
     expect(cases).toHaveLength(CROSS_FIELD_RULES.length);
   });
 
   it.each(cases)("%s", (_rule, violation) => {
-    // GIVEN a config that breaks the rule, alone and beside a shape error in instance (which no cross-field rule reads)
+    // GIVEN a config that breaks the rule, alone and beside a shape error in a field the rule does not read
     const alone = problemsOf(rawConfig(violation));
-    const together = problemsOf(rawConfig({ ...violation, instance: { instanceType: "t3.micro", extra: true } }));
+    const broken = shapeError(violation);
+    const together = problemsOf(rawConfig({ ...violation, ...broken }));
     // THEN the rule's problems are reported either way
     expect(alone.length).toBeGreaterThan(0);
-    expect(together).toEqual(expect.arrayContaining([...alone, expect.objectContaining({ path: "instance" })]));
+    expect(together).toEqual(
+      expect.arrayContaining([...alone, expect.objectContaining({ path: expect.stringMatching(`^${Object.keys(broken)[0]}`) })]),
+    );
   });
 });
 
@@ -984,5 +1006,122 @@ describe("parseConfig: AWS's service rules beyond each parameter's model", () =>
     expect(problemAt(rawConfig({ region: "me-west-1" }), "region")).toBe(
       'got "me-west-1"; AWS\'s SDK lists it, but hashicorp/aws 5.100.0 (the provider these stacks pin) and Terraform\'s S3 backend do not know it yet and refuse it ("invalid AWS Region"): use another region until the provider is upgraded',
     );
+  });
+});
+
+describe("parseConfig: references that cannot resolve", () => {
+  const s3 = (roleArn: string) =>
+    rawConfig({ backend: { type: "s3", bucket: "org-tf-state", keyPrefix: "assume-role", region: "us-east-2", roleArn } });
+  const inRegions = (instance: Json, second: Json = { region: "eu-west-1" }, role: Json = { name: "cross-account-ec2" }) =>
+    rawConfig({
+      instance: { instanceType: "t3.micro", ...instance },
+      role,
+      destinations: [
+        { name: "dev", accountId: DESTINATION_ACCOUNT },
+        { name: "prod", accountId: OTHER_ACCOUNT, ...second },
+      ],
+    });
+  const longPath = `/${"p".repeat(511)}/`;
+
+  it("fails if a trusted principal is the account's root user, which STS never lets assume a role", () => {
+    const root = `arn:aws:iam::${SOURCE_ACCOUNT}:root`;
+    expect(problemAt(withRole({ trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`, root] }), "role.trustedPrincipalArns[1]")).toBe(
+      `got "${root}"; that is the account's root user, and STS refuses AssumeRole to it ("Roles may not be assumed by root accounts"): to let every principal of the source account that its own policies allow, leave role.trustedPrincipalArns empty; otherwise name users or roles`,
+    );
+  });
+
+  it("fails if a trusted principal's path is longer than any IAM could create, and takes the longest it could", () => {
+    // GIVEN paths of 513 and 512 characters
+    const tooLong = `arn:aws:iam::${SOURCE_ACCOUNT}:role${longPath}ci`;
+    const longest = `arn:aws:iam::${SOURCE_ACCOUNT}:role/${"p".repeat(510)}/ci`;
+    // THEN
+    expect(problemAt(withRole({ trustedPrincipalArns: [tooLong] }), "role.trustedPrincipalArns[0]")).toBe(
+      `got "${tooLong}"; its path is 513 characters, and IAM paths are at most 512, so nothing can match it`,
+    );
+    expect(() => parseConfig(withRole({ trustedPrincipalArns: [longest] }))).not.toThrow();
+  });
+
+  it.each([
+    [
+      "a wildcard in its name",
+      "arn:aws:iam::aws:policy/Power*",
+      'its policy name "Power*" is not one IAM could create (1-128 letters, digits and _+=,.@-)',
+    ],
+    ["a name of 129 characters", `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/${"b".repeat(129)}`, `its policy name "${"b".repeat(129)}" is not one`],
+    ["no name at all", `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/boundaries/`, 'its policy name "" is not one'],
+    ["a path of 513 characters", `arn:aws:iam::${DESTINATION_ACCOUNT}:policy${longPath}boundary`, "its path is 513 characters"],
+  ])("fails if the permissions boundary has %s", (_what, arn, why) => {
+    expect(problemAt(withRole({ permissionsBoundaryArn: arn }), "role.permissionsBoundaryArn")).toContain(`got "${arn}"; ${why}`);
+  });
+
+  it("takes a boundary whose name is 128 characters, under a path", () => {
+    const arn = `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/boundaries/${"b".repeat(128)}`;
+    expect(() => parseConfig(withRole({ permissionsBoundaryArn: arn }))).not.toThrow();
+  });
+
+  it.each([
+    [
+      "a name of 65 characters",
+      `arn:aws:iam::${SOURCE_ACCOUNT}:role/${"s".repeat(65)}`,
+      `its role name "${"s".repeat(65)}" is not one IAM could create (1-64`,
+    ],
+    ["a wildcard in its name", `arn:aws:iam::${SOURCE_ACCOUNT}:role/state-*`, 'its role name "state-*" is not one'],
+    ["a path of 513 characters", `arn:aws:iam::${SOURCE_ACCOUNT}:role${longPath}state`, "its path is 513 characters"],
+  ])("fails if the state role has %s", (_what, arn, why) => {
+    expect(problemAt(s3(arn), "backend.roleArn")).toContain(`got "${arn}"; ${why}`);
+  });
+
+  it("fails if the state role is in another partition, and takes one in the config's", () => {
+    const arn = `arn:aws-us-gov:iam::${SOURCE_ACCOUNT}:role/state`;
+    expect(problemAt(s3(arn), "backend.roleArn")).toBe(
+      `got "${arn}"; it is in partition "aws-us-gov" but partition is "aws", and credentials of one partition cannot assume a role in another`,
+    );
+    expect(() => parseConfig(s3(`arn:aws:iam::${SOURCE_ACCOUNT}:role/team/state`))).not.toThrow();
+  });
+
+  it("fails if an AMI ID is given for destinations in more than one region, naming each region's destinations", () => {
+    expect(problemAt(inRegions({ ami: "ami-0123456789abcdef0" }), "instance.ami")).toBe(
+      'got "ami-0123456789abcdef0"; an AMI ID names an image in one region, and the destinations launch in 2 (dev in us-east-2; prod in eu-west-1): omit instance.ami (each destination then finds Canonical\'s Ubuntu image in its own region), or split the destinations by region',
+    );
+  });
+
+  it("fails if a subnet ID is given for destinations in more than one region", () => {
+    expect(problemAt(inRegions({ subnetId: "subnet-0123456789abcdef0" }), "instance.subnetId")).toBe(
+      'got "subnet-0123456789abcdef0"; a subnet lies in one availability zone of one region, and the destinations launch in 2 (dev in us-east-2; prod in eu-west-1): omit instance.subnetId (each destination then uses its default VPC), or split the destinations by region',
+    );
+  });
+
+  it("fails if one subnet ID is given for several destinations with the scoped policy, which names each account's own subnet", () => {
+    expect(problemAt(inRegions({ subnetId: "subnet-0123456789abcdef0" }, {}), "instance.subnetId")).toBe(
+      'got "subnet-0123456789abcdef0" for 2 destinations in 2 accounts; a subnet belongs to one account, and the scoped policy lets each destination\'s role launch only into a subnet of its own account: omit instance.subnetId, or give each destination its own config',
+    );
+  });
+
+  it("takes an AMI and a subnet for one destination, and an AMI for several in one region, warning only about sharing", () => {
+    // GIVEN
+    const single = rawConfig({ instance: { instanceType: "t3.micro", ami: "ami-0123456789abcdef0", subnetId: "subnet-0123456789abcdef0" } });
+    const shared = inRegions({ ami: "ami-0123456789abcdef0" }, {});
+    const fullAccess = inRegions({ subnetId: "subnet-0123456789abcdef0" }, {}, { name: "cross-account-ec2", permissions: "ec2-full-access" });
+    // THEN
+    expect(referenceWarnings(parseConfig(single))).toEqual([]);
+    expect(referenceWarnings(parseConfig(shared))).toEqual([
+      'instance.ami "ami-0123456789abcdef0" is launched in 2 destination accounts: RunInstances refuses it in each account it is neither public in nor shared with (a launch permission): check it is',
+    ]);
+    expect(referenceWarnings(parseConfig(fullAccess))).toEqual([
+      'instance.subnetId "subnet-0123456789abcdef0" is used by 2 destination accounts: a subnet belongs to one, so the others can launch into it only if it is shared with them through AWS RAM: check it is',
+    ]);
+  });
+
+  it("warns, without refusing, when MFA is required of roles, which reach it by role chaining", () => {
+    const trusted = `arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`;
+    const users = withRole({ requireMfa: true, trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:user/alice`] });
+    const roles = rawConfig({
+      role: { name: "cross-account-ec2", requireMfa: true, trustedPrincipalArns: [trusted] },
+      source: { accountId: SOURCE_ACCOUNT, attachTo: { roles: ["deployer"] } },
+    });
+    expect(referenceWarnings(parseConfig(users))).toEqual([]);
+    expect(referenceWarnings(parseConfig(roles))).toEqual([
+      `role.requireMfa "true" with roles among the principals (${trusted}, deployer): their sessions reach the role by role chaining, and AWS does not document whether aws:MultiFactorAuthPresent is set then; if it is not, they can never assume the role: try one before relying on it`,
+    ]);
   });
 });

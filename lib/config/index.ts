@@ -5,5 +5,6 @@
  */
 export * from "./load";
 export * from "./problems";
+export * from "./reference-rules";
 export * from "./rules";
 export * from "./schema";

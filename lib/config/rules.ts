@@ -5,6 +5,7 @@ import { ATTACHED_POLICY_QUOTAS } from "../quotas";
 import { regionPartition, REGIONS_UNKNOWN_TO_TERRAFORM } from "../regions";
 import { buildTrustPolicy, buildWebIdentityTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
 import { formatValue, type ConfigProblem } from "./problems";
+import { REFERENCE_RULES } from "./reference-rules";
 import { MAX_TAGS, PRINCIPAL_ARN, PROJECT_TAG, type AppConfig } from "./schema";
 
 /**
@@ -448,6 +449,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: protectedPrincipalProblems, reads: ["role", "source"] },
   { check: attachedPolicyQuotaProblems, reads: ["source", "role", "destinations"] },
   { check: stateKeyLengthProblems, reads: ["backend", "destinations"] },
+  ...REFERENCE_RULES,
 ];
 
 export function crossFieldProblems(config: AppConfig): ConfigProblem[] {

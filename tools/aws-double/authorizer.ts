@@ -45,7 +45,7 @@ export function globalContext(caller: Caller, region: string, now = new Date()):
   const context: ContextValues = {
     "aws:PrincipalArn": caller.principalArn,
     "aws:PrincipalAccount": caller.accountId,
-    "aws:PrincipalType": caller.session ? "AssumedRole" : "User",
+    "aws:PrincipalType": caller.root ? "Account" : caller.session ? "AssumedRole" : "User",
     "aws:userid": caller.userId,
     "aws:RequestedRegion": region,
     "aws:CurrentTime": now.toISOString(),

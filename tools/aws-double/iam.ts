@@ -217,6 +217,12 @@ export class IamService implements Service {
     return this.credentials.issueUserKey({ accountId, partition: this.partition, userName, userId: user.id, path: "/" }, { mfa: options.mfa });
   }
 
+  /** An access key of `accountId`'s root user. */
+  createRootKey(accountId: string): Credentials {
+    this.account(accountId);
+    return this.credentials.issueRootKey({ accountId, partition: this.partition });
+  }
+
   /**
    * A role with a session already issued, as CI gets one from its OIDC
    * provider or an instance profile: the double's way in for a principal that
@@ -309,6 +315,9 @@ export class IamService implements Service {
         return document ? [{ name: arn, document }] : [];
       }),
     ];
+    // The root user needs no policy in its own account; a resource policy decides elsewhere.
+    if (caller.root)
+      return { identity: [{ name: "root", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }] };
     if (caller.session) {
       const role = account.roles.get(caller.session.roleName);
       if (!role) return { identity: [] };

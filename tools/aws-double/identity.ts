@@ -34,6 +34,8 @@ export interface Caller {
   readonly session?: RoleSession;
   /** Long-term keys used with an MFA code (the double's stand-in for GetSessionToken with MFA). */
   readonly mfa: boolean;
+  /** The account's root user: no IAM user, every right in its account, never a role. @default false */
+  readonly root?: boolean;
 }
 
 interface UserKey {
@@ -45,6 +47,13 @@ interface UserKey {
   readonly userId: string;
   readonly path: string;
   readonly mfa: boolean;
+}
+
+interface RootKey {
+  readonly kind: "root";
+  readonly secret: string;
+  readonly accountId: string;
+  readonly partition: string;
 }
 
 interface SessionKey {
@@ -64,7 +73,7 @@ const keyId = (prefix: "AKIA" | "ASIA") => `${prefix}${randomBytes(8).toString("
 
 /** Access keys and sessions of every account the double serves. */
 export class CredentialStore {
-  private readonly keys = new Map<string, UserKey | SessionKey>();
+  private readonly keys = new Map<string, UserKey | RootKey | SessionKey>();
 
   /** Issues a long-term key for an IAM user. */
   issueUserKey(
@@ -74,6 +83,14 @@ export class CredentialStore {
     const accessKeyId = keyId("AKIA");
     const secret = randomBytes(20).toString("base64");
     this.keys.set(accessKeyId, { kind: "user", secret, mfa: options.mfa ?? false, ...user });
+    return { accessKeyId, secretAccessKey: secret };
+  }
+
+  /** Issues an access key of the account's root user, which AWS allows though it advises against it. */
+  issueRootKey(account: { accountId: string; partition: string }): Credentials {
+    const accessKeyId = keyId("AKIA");
+    const secret = randomBytes(20).toString("base64");
+    this.keys.set(accessKeyId, { kind: "root", secret, ...account });
     return { accessKeyId, secretAccessKey: secret };
   }
 
@@ -98,6 +115,10 @@ export class CredentialStore {
   resolve(accessKeyId: string, sessionToken: string | undefined, now = new Date()): Caller {
     const key = this.keys.get(accessKeyId);
     if (!key) throw new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+    if (key.kind === "root") {
+      const arn = `arn:${key.partition}:iam::${key.accountId}:root`;
+      return { accountId: key.accountId, partition: key.partition, arn, principalArn: arn, userId: key.accountId, mfa: false, root: true };
+    }
     if (key.kind === "user") {
       const arn = `arn:${key.partition}:iam::${key.accountId}:user${key.path}${key.userName}`;
       return { accountId: key.accountId, partition: key.partition, arn, principalArn: arn, userId: key.userId, userName: key.userName, mfa: key.mfa };

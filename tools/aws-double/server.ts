@@ -60,6 +60,8 @@ export interface ProfileSpec {
   readonly roleName?: string;
   /** That role's path: `/aws-reserved/sso.amazonaws.com/` for IAM Identity Center's. @default "/" */
   readonly rolePath?: string;
+  /** The profile holds a key of the account's root user: it may do anything in its account, but never assume a role. @default false */
+  readonly root?: boolean;
 }
 
 export interface AwsDoubleOptions {
@@ -109,13 +111,15 @@ export class AwsDouble {
         spec.profile,
         {
           accountId: spec.accountId,
-          ...(spec.roleName
-            ? this.iam.createRoleWithSession(spec.accountId, spec.roleName, spec.profile, spec.policies ?? [], spec.rolePath)
-            : this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-${(spec.admin ?? true) ? "admin" : "user"}`, {
-                admin: spec.admin ?? true,
-                mfa: spec.mfa,
-                policies: spec.policies,
-              })),
+          ...(spec.root
+            ? this.iam.createRootKey(spec.accountId)
+            : spec.roleName
+              ? this.iam.createRoleWithSession(spec.accountId, spec.roleName, spec.profile, spec.policies ?? [], spec.rolePath)
+              : this.iam.createUserWithKey(spec.accountId, spec.userName ?? `${spec.profile}-${(spec.admin ?? true) ? "admin" : "user"}`, {
+                  admin: spec.admin ?? true,
+                  mfa: spec.mfa,
+                  policies: spec.policies,
+                })),
         },
       ]),
     );

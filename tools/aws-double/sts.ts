@@ -75,6 +75,8 @@ export class StsService implements Service {
       throw new AwsError("InvalidParameterValue", `Transitive tag keys must be session tags of this request: ${untagged.join(", ")}`);
     const denied = () =>
       new AwsError("AccessDenied", `User: ${c.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+    // Whatever the trust says: AWS answers the root user before it reads the role.
+    if (c.caller.root) throw new AwsError("AccessDenied", "Roles may not be assumed by root accounts.", 403);
 
     const role = this.iam.findRole(roleArn);
     // AWS answers a role that does not exist, or does not exist yet everywhere, exactly like a refusal.
