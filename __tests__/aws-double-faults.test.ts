@@ -1,5 +1,5 @@
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { FaultInjector, faultOptionProblems, type FaultOptions } from "../tools/aws-double/faults";
@@ -97,6 +97,67 @@ describe("the AWS double's fault mode", () => {
       // WHEN / THEN
       expect(await outcome(sts().send(new GetCallerIdentityCommand({})))).toBe("ok");
       expect(double.calls.filter((c) => c.fault)).toEqual([]);
+    } finally {
+      await double.stop();
+    }
+  });
+});
+
+describe("the AWS double's lost answers: AWS acted, and the caller never heard", () => {
+  /** A launch request of the double's own Ubuntu image, with `ClientToken`. */
+  async function launchRequest(ec2: EC2Client, ClientToken: string, InstanceType: "t3.micro" | "t3.small" = "t3.micro") {
+    const { Images = [] } = await ec2.send(
+      new DescribeImagesCommand({ Owners: ["099720109477"], Filters: [{ Name: "architecture", Values: ["x86_64"] }] }),
+    );
+    return new RunInstancesCommand({ ImageId: Images[0].ImageId, InstanceType, MinCount: 1, MaxCount: 1, ClientToken });
+  }
+
+  it("answers the SDK's retry of a lost RunInstances with the instance the first call launched, as its ClientToken asks", async () => {
+    // GIVEN the answer to the first RunInstances lost
+    const { double, ec2 } = await doubleWith({ rate: 0 });
+    try {
+      double.injectTargetedFault({ matches: (call) => call.action === "RunInstances", lostResponse: true, times: 1 });
+      // WHEN the SDK launches, retrying once the connection is cut
+      const launched = await ec2(3).send(await launchRequest(ec2(), "deploy-1"));
+      // THEN both calls reached EC2 with one token, the first launched the instance, and the retry was answered with it
+      const runs = double.calls.filter((c) => c.action === "RunInstances");
+      expect(runs.map((c) => [c.status, c.fault, c.params.ClientToken])).toEqual([
+        [200, "lost-response", "deploy-1"],
+        [200, undefined, "deploy-1"],
+      ]);
+      expect(double.ec2.instances().map((i) => i.id)).toEqual([launched.Instances?.[0].InstanceId]);
+    } finally {
+      await double.stop();
+    }
+  });
+
+  it("launches anew for another token, and refuses a token reused with another request", async () => {
+    const { double, ec2 } = await doubleWith({ rate: 0 });
+    try {
+      // GIVEN one launch with a token
+      await ec2().send(await launchRequest(ec2(), "deploy-1"));
+      // WHEN
+      const again = await outcome(ec2().send(await launchRequest(ec2(), "deploy-1")));
+      const otherToken = await outcome(ec2().send(await launchRequest(ec2(), "deploy-2")));
+      const otherRequest = await outcome(ec2().send(await launchRequest(ec2(), "deploy-1", "t3.small")));
+      // THEN
+      expect([again, otherToken, otherRequest]).toEqual(["ok", "ok", "IdempotentParameterMismatch 400"]);
+      expect(double.ec2.instances()).toHaveLength(2);
+    } finally {
+      await double.stop();
+    }
+  });
+
+  it("leaves a role created when CreateRole's answer is lost, so the SDK's retry meets EntityAlreadyExists", async () => {
+    // GIVEN the answer to CreateRole lost once
+    const { double, iam } = await doubleWith({ rate: 0 });
+    try {
+      double.injectTargetedFault({ matches: (call) => call.action === "CreateRole", lostResponse: true, times: 1 });
+      // WHEN the SDK creates the role, retrying once the connection is cut
+      const created = await outcome(iam(3).send(new CreateRoleCommand({ RoleName: "lost", AssumeRolePolicyDocument: TRUST })));
+      // THEN the retry is refused, though the role exists: IAM's create is not idempotent
+      expect(created).toBe("EntityAlreadyExistsException 409");
+      expect(await outcome(iam().send(new GetRoleCommand({ RoleName: "lost" })))).toBe("ok");
     } finally {
       await double.stop();
     }

@@ -1,4 +1,4 @@
-import { parseFlags, UsageError } from "../scripts/entry";
+import { parseFlags, parsePositionals, UsageError } from "../scripts/entry";
 
 const USAGE = "usage: npm run list [-- --json]";
 const OPTIONS = { json: { type: "boolean", default: false }, runs: { type: "string" } } as const;
@@ -25,5 +25,31 @@ describe("parseFlags", () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(problem);
     expect((error as Error).message.endsWith(`\n${USAGE}`)).toBe(true);
+  });
+});
+
+describe("parsePositionals", () => {
+  const IMPORT = "usage: npm run import -- <stack> <address> <id>";
+  const names = ["a stack", "a resource address", "its import ID"];
+
+  it("gives the arguments in order", () => {
+    expect(parsePositionals(names, IMPORT, ["dev-iam", "aws_iam_role.role", "ops"])).toEqual(["dev-iam", "aws_iam_role.role", "ops"]);
+  });
+
+  it.each([
+    ["too few arguments", ["dev-iam"], "expected a stack, a resource address, its import ID; got 1 argument(s)"],
+    ["too many arguments", ["a", "b", "c", "d"], "got 4 argument(s)"],
+    ["a flag", ["--force", "a", "b", "c"], "Unknown option '--force'"],
+  ])("fails on %s, with the problem and then the usage", (_, args, problem) => {
+    const error = (() => {
+      try {
+        return parsePositionals(names, IMPORT, args);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain(problem);
+    expect((error as Error).message.endsWith(`\n${IMPORT}`)).toBe(true);
   });
 });

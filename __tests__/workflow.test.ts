@@ -645,6 +645,24 @@ security token included in the request is expired`;
   });
 });
 
+describe("runWorkflow: an apply that finds what it creates already in AWS", () => {
+  it("fails the stack with the import that adopts it, once, and skips the stacks after it", async () => {
+    // GIVEN IAM answers EntityAlreadyExists to the role's create (its earlier answer was lost)
+    const exists = `Error: creating IAM Role (cross-account-ec2): operation error IAM: CreateRole, https response error StatusCode: 409, RequestID: 1, EntityAlreadyExists: Role with name cross-account-ec2 already exists.
+
+  with aws_iam_role.role,`;
+    const w = world((stack, command) => (stack === "dev-iam" && command === "apply" ? { code: 1, stderr: exists } : undefined));
+    // WHEN
+    const outcomes = await run("deploy", w, ["dev-*"]);
+    // THEN
+    expect(statuses(outcomes)).toEqual({ "dev-iam": "failed", "dev-ec2": "skipped" });
+    expect(w.calls.filter((c) => c.startsWith("dev-iam apply"))).toHaveLength(1);
+    expect(outcomes.find((o) => o.stack === "dev-iam")?.detail).toMatch(
+      /^IAM Role cross-account-ec2 \(aws_iam_role\.role\) exists in AWS but not in the state: npm run import -- dev-iam aws_iam_role\.role cross-account-ec2\. /,
+    );
+  });
+});
+
 describe("isCredentialsExpired", () => {
   it("recognises AWS's ExpiredToken, through Terraform's line wrapping, and nothing else", () => {
     expect(isCredentialsExpired("api error ExpiredToken: The security token included in the request is expired")).toBe(true);

@@ -30,6 +30,20 @@ export function parseFlags<const O extends NonNullable<ParseArgsConfig["options"
 }
 
 /**
+ * A script's arguments, exactly as many as `names` (`stack`, `address`), by Node's parseArgs: no flag is taken.
+ * @throws UsageError for a flag, or another number of arguments
+ */
+export function parsePositionals(names: readonly string[], usage: string, args = process.argv.slice(2)): string[] {
+  try {
+    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true });
+    if (positionals.length !== names.length) throw new Error(`expected ${names.join(", ")}; got ${positionals.length} argument(s)`);
+    return positionals;
+  } catch (error) {
+    throw new UsageError((error as Error).message, usage);
+  }
+}
+
+/**
  * Runs a script's main: known errors become their message on stderr and exit
  * code 1; anything else is a bug and keeps its stack trace.
  */

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../tools/proof/e2e";
-import { expiringCredentials, refusedStateWrite, transientFaults, type Scenario } from "../tools/proof/reliability";
+import { expiringCredentials, lostAnswers, refusedStateWrite, transientFaults, type Scenario } from "../tools/proof/reliability";
 import { parseFlags, runScript } from "./entry";
 
 const USAGE = "usage: npm run reliability [-- --write]";
@@ -32,6 +32,7 @@ runScript(async () => {
   for (const rate of RATES) await run(`transient faults at ${rate * 100}%`, () => transientFaults({ rate, seed: SEED }, progress));
   await run("a refused state write", () => refusedStateWrite(progress));
   await run("expiring credentials", () => expiringCredentials(progress));
+  await run("lost answers", () => lostAnswers(progress));
 
   const faults = (counts: Readonly<Record<string, number>>) =>
     Object.entries(counts)
@@ -44,7 +45,8 @@ runScript(async () => {
     "faults, end to end, with the real workflow, Terraform 1.11.4 and hashicorp/aws 5.100.0 against the AWS double on the",
     "example config (the scenarios in `tools/proof/reliability.ts`, which the end-to-end tests assert on in detail). A drawn",
     "fault is answered before the call acts, the kinds in turn: throttling (EC2 `RequestLimitExceeded`, IAM and STS",
-    "`Throttling`, S3 `SlowDown`), a server error (5xx), a connection reset.",
+    "`Throttling`, S3 `SlowDown`), a server error (5xx), a connection reset. A lost answer is the other way round: AWS acts,",
+    "then the connection is cut, so the caller's retry meets what the first call did.",
     "",
     ...scenarios.flatMap((s) => [
       `## ${s.fault[0].toUpperCase()}${s.fault.slice(1)}: ${s.when}`,

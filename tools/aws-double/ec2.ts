@@ -103,6 +103,8 @@ interface Place {
   readonly network: Network;
   readonly instances: Map<string, Instance>;
   readonly volumes: Map<string, Volume>;
+  /** RunInstances' client tokens: the request each came with, and the instance it launched. */
+  readonly launches: Map<string, { readonly request: string; readonly instanceId: string }>;
 }
 
 const STATE_CODES: Record<Instance["state"], number> = { pending: 0, running: 16, "shutting-down": 32, terminated: 48, stopping: 64, stopped: 80 };
@@ -226,6 +228,7 @@ export class Ec2Service implements Service {
         },
         instances: new Map(),
         volumes: new Map(),
+        launches: new Map(),
       };
       this.places.set(key, place);
     }
@@ -862,9 +865,28 @@ export class Ec2Service implements Service {
     throw new AwsError("InvalidID", `The ID '${id}' is not valid (or not a resource the AWS double tags)`);
   }
 
+  /**
+   * RunInstances is idempotent by its ClientToken, as the provider relies on when the SDK retries a launch whose
+   * answer was lost: the same token with the same request answers the instance it launched; with another request,
+   * IdempotentParameterMismatch.
+   */
   private async runInstances(c: CallContext): Promise<XmlValue> {
-    const p = c.params;
     const place = this.place(c.caller.accountId, c.region);
+    const token = c.params.get("ClientToken");
+    const request = JSON.stringify(c.params.entries().filter(([name]) => name !== "ClientToken"));
+    const earlier = token === undefined ? undefined : place.launches.get(token);
+    if (earlier && earlier.request !== request)
+      throw new AwsError("IdempotentParameterMismatch", `Client token ${token} was used with a different request.`);
+    const instance = earlier && place.instances.get(earlier.instanceId);
+    if (instance)
+      return { reservationId: instance.reservationId, ownerId: c.caller.accountId, groupSet: [], instancesSet: [this.instanceXml(c, instance)] };
+    const launched = await this.launch(c, place);
+    if (token !== undefined) place.launches.set(token, { request, instanceId: launched.id });
+    return { reservationId: launched.reservationId, ownerId: c.caller.accountId, groupSet: [], instancesSet: [this.instanceXml(c, launched)] };
+  }
+
+  private async launch(c: CallContext, place: Place): Promise<Instance> {
+    const p = c.params;
     const { network } = place;
     const imageId = wellFormedId("ami", p.required("ImageId"));
     const image = imagesOf(c.region).find((i) => i.id === imageId);
@@ -1022,7 +1044,7 @@ export class Ec2Service implements Service {
     };
     place.volumes.set(volumeId, volume);
     place.instances.set(instanceId, instance);
-    return { reservationId: instance.reservationId, ownerId: c.caller.accountId, groupSet: [], instancesSet: [this.instanceXml(c, instance)] };
+    return instance;
   }
 
   private metadataXml(i: Instance, state: string): XmlValue {

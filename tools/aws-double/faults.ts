@@ -5,7 +5,8 @@ import { AwsError } from "./protocol";
  * so that a run can show it rides them out: throttling, a server error, a
  * connection reset. A fault is answered before the call is carried out, as
  * AWS throttles a request before it acts on it: the call has no effect, and
- * a retry of it is safe.
+ * a retry of it is safe. The one exception is a targeted lost response: AWS
+ * acted, and the caller never hears so.
  */
 export type FaultKind = "throttle" | "server-error" | "reset";
 export const FAULT_KINDS: readonly FaultKind[] = ["throttle", "server-error", "reset"];
@@ -104,17 +105,30 @@ export interface TargetedCall {
 /**
  * A fault aimed at chosen calls, as a test sets one up: a state write that S3
  * refuses once the resources exist, credentials that expire in the middle of
- * a run. Unlike the drawn faults, it answers every matching call until it is
+ * a run, an answer lost after AWS acted. Unlike the drawn faults, it answers every matching call until it is
  * lifted, or its first `times` ones.
  */
-export interface TargetedFault {
+export type TargetedFault = {
   /** Which calls it answers. */
   readonly matches: (call: TargetedCall) => boolean;
-  /** What AWS answers them. */
-  readonly error: AwsError;
   /** @default every matching call, until lifted */
   readonly times?: number;
-}
+} & (
+  | {
+      /** What AWS answers them, before acting. */
+      readonly error: AwsError;
+    }
+  | {
+      /**
+       * AWS acts on the call, and its answer is lost on the way: the connection is cut after the effect. The caller
+       * cannot tell it from a reset before the call, so its retry meets what the first call did.
+       */
+      readonly lostResponse: true;
+    }
+);
+
+/** What a targeted fault does to a call it takes: answers an error before acting, or acts and loses the answer. */
+export type TargetedAnswer = { readonly error: AwsError } | { readonly lostResponse: true };
 
 /** The targeted faults in force, answered in the order they were set. */
 export class TargetedFaults {
@@ -130,12 +144,12 @@ export class TargetedFaults {
     };
   }
 
-  /** The error for this call, if a fault in force takes it. */
-  next(call: TargetedCall): AwsError | undefined {
+  /** What happens to this call, if a fault in force takes it. */
+  next(call: TargetedCall): TargetedAnswer | undefined {
     const entry = this.armed.find((e) => e.left > 0 && e.fault.matches(call));
     if (!entry) return undefined;
     entry.left -= 1;
-    return entry.fault.error;
+    return "error" in entry.fault ? { error: entry.fault.error } : { lostResponse: true };
   }
 }
 

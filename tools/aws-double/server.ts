@@ -40,8 +40,11 @@ export interface CallRecord {
   /** AWS's error code, when the call failed. */
   readonly error?: string;
   readonly authorizations: readonly Authorization[];
-  /** The fault answered instead of the call, which then had no effect: drawn (fault mode) or `targeted`. */
-  readonly fault?: FaultKind | "targeted";
+  /**
+   * The fault answered instead of the call, which then had no effect: drawn (fault mode) or `targeted`; or
+   * `lost-response`: the call had its effect (`status`) and the answer was cut off.
+   */
+  readonly fault?: FaultKind | "targeted" | "lost-response";
 }
 
 /** An IAM user of one account with a key: what a profile in `~/.aws/credentials` holds. */
@@ -237,7 +240,9 @@ export class AwsDouble {
     let caller: Caller | undefined;
     const targeted = scope ? this.targeted.next({ service: scope[3], action: params.action, accessKeyId: scope[1], params }) : undefined;
     const drawn = scope && !targeted ? this.faults?.next(scope[3]) : undefined;
-    const fault = targeted ? ({ kind: "targeted", error: targeted } as const) : drawn;
+    const fault = targeted && "error" in targeted ? ({ kind: "targeted", error: targeted.error } as const) : drawn;
+    // The call is carried out, and its answer never leaves: the connection is cut instead.
+    const lost = targeted !== undefined && "lostResponse" in targeted;
     const record = (status: number, error?: string) =>
       this.calls.push({
         service: scope?.[3] ?? (unsigned ? "sts" : "unknown"),
@@ -249,7 +254,7 @@ export class AwsDouble {
         status,
         error,
         authorizations,
-        ...(fault ? { fault: fault.kind } : {}),
+        ...(fault ? { fault: fault.kind } : lost ? { fault: "lost-response" as const } : {}),
       });
     const reply = (
       status: number,
@@ -258,6 +263,10 @@ export class AwsDouble {
       extraHeaders: Readonly<Record<string, string>> = { "content-type": "text/xml" },
     ) => {
       record(status, error);
+      if (lost) {
+        request.socket.resetAndDestroy();
+        return;
+      }
       response.writeHead(status, { ...extraHeaders, "x-amzn-requestid": requestId, "x-amz-request-id": requestId });
       response.end(xml);
     };

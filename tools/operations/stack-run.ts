@@ -1,5 +1,6 @@
 import type { TerraformRun } from "../terraform/run";
 import { changeLines, countsLine, NO_CHANGES, summarizePlan, type PlanChanges, type PlanJson } from "./plan-summary";
+import { adoptionNeeded, existingResources } from "./adoption";
 import { recoveryNeeded } from "./recovery";
 import type { Json, StackUnit } from "./stack-graph";
 import {
@@ -206,12 +207,14 @@ export class StackRun {
 
   /**
    * Why an apply failed: Terraform could not save the state (its unsaved state is moved to safety first), the
-   * credentials expired, or what Terraform printed.
+   * credentials expired, AWS already holds what it creates, or what Terraform printed.
    */
   private applyFailure(unit: StackUnit, run: TerraformRun, command: string): string {
     const kept = this.deps.keepErroredState(unit);
     if (kept) return `Terraform changed AWS but could not save the state. ${recoveryNeeded(unit.name, kept)}`;
     if (isCredentialsExpired(run.stdout + run.stderr)) return this.credentialsExpired(unit);
+    const existing = existingResources(unit, run.stdout + run.stderr);
+    if (existing.length > 0) return adoptionNeeded(unit, existing);
     return `${command} exited ${run.code} (the lines labelled ${unit.name} above say why)`;
   }
 

@@ -16,7 +16,7 @@ import { TERRAFORM_GOGC } from "../terraform/run";
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 type Json = Record<string, unknown>;
-export type Script = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output" | "list" | "verify" | "recover";
+export type Script = "deploy" | "plan" | "apply" | "diff" | "destroy" | "output" | "list" | "verify" | "recover" | "import";
 
 /** What `npm run <script>` runs, relative to the project: each script a workspace can run. */
 export const ENTRY_POINTS: Readonly<Record<Script, readonly string[]>> = {
@@ -29,6 +29,7 @@ export const ENTRY_POINTS: Readonly<Record<Script, readonly string[]>> = {
   output: ["scripts/workflow.ts", "output"],
   verify: ["scripts/verify.ts"],
   recover: ["scripts/recover.ts"],
+  import: ["scripts/import.ts"],
 };
 
 export interface RunResult {

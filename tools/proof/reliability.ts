@@ -25,7 +25,7 @@ export interface Step {
   readonly faults: Readonly<Record<string, number>>;
   /** Instances that exist (not terminated) after the step. */
   readonly instances: readonly string[];
-  /** RunInstances that succeeded, over the whole scenario so far. */
+  /** RunInstances answered with success (an answer lost on the way not counted), over the whole scenario so far. */
   readonly launches: number;
   /** Resources the double holds after the step, every service and account. */
   readonly left: readonly string[];
@@ -85,7 +85,7 @@ class Recorder {
         .instances()
         .filter((i) => i.state !== "terminated")
         .map((i) => i.id),
-      launches: this.ws.double.calls.filter((c) => c.action === "RunInstances" && c.status === 200).length,
+      launches: this.ws.double.calls.filter((c) => c.action === "RunInstances" && c.status === 200 && !c.fault).length,
       left: Object.values(this.ws.double.inventory()).flatMap((byAccount) => Object.values(byAccount).flat()),
     };
     this.steps.push(step);
@@ -240,6 +240,56 @@ export function expiringCredentials(options: ScenarioOptions = {}): Promise<Scen
           again.result.code === 0 && again.launches === 1 && again.instances.length === 1,
         ),
         check("the destroy left nothing", destroy.result.code === 0 && destroy.left.length === 0),
+      ],
+    };
+  });
+}
+
+/** The address and import ID the workflow gives for the IAM stack's role, and the command it names. */
+const ROLE_ADDRESS = "aws_iam_role.role";
+const ROLE_NAME = "cdktf-assume-role-ec2";
+
+/**
+ * AWS acts on a call and its answer is lost on the way (the connection cut after the effect): RunInstances in the
+ * first deploy (its ClientToken makes the retry safe); then, in a new deploy, CreateRole, which is not idempotent:
+ * the workflow names the import that adopts the role, and after it the deploy converges.
+ */
+export function lostAnswers(options: ScenarioOptions = {}): Promise<Scenario> {
+  return inWorkspace({ name: "reliability/lost-answers", ...options }, example(), undefined, async (run) => {
+    const lose = (action: string) => run.ws.double.injectTargetedFault({ matches: (call) => call.action === action, lostResponse: true, times: 1 });
+    lose("RunInstances");
+    const launch = await run.step("deploy, the RunInstances answer lost", "deploy", ["--auto-approve"]);
+    const runs = run.ws.double.calls.filter((c) => c.action === "RunInstances");
+    const again = await run.step("plan again", "diff");
+    const destroy = await run.step("destroy", "destroy", ["--auto-approve"]);
+    lose("CreateRole");
+    const lostRole = await run.step("deploy, the CreateRole answer lost", "deploy", ["--auto-approve"]);
+    const adopt = await run.step("import the role", "import", ["destination-iam", ROLE_ADDRESS, ROLE_NAME]);
+    const adopted = await run.step("deploy again", "deploy", ["--auto-approve"]);
+    const last = await run.step("destroy again", "destroy", ["--auto-approve"]);
+    const importCommand = `npm run import -- destination-iam ${ROLE_ADDRESS} ${ROLE_NAME}`;
+    return {
+      fault: "an answer lost after AWS acted (the connection cut after the effect)",
+      when: "the first RunInstances; then the first CreateRole of a new deploy",
+      steps: run.steps,
+      checks: [
+        check(
+          "the lost launch converged on one instance: the retry carried the same ClientToken, and EC2 answered with the first launch",
+          launch.result.code === 0 && launch.instances.length === 1 && runs.length === 2 && runs[0].params.ClientToken === runs[1].params.ClientToken,
+        ),
+        check("a plan then found no changes in either stack", unchanged(again)),
+        check("the destroy left nothing", destroy.result.code === 0 && destroy.left.length === 0),
+        check(
+          "the lost CreateRole failed the IAM stack with the role in AWS, naming the import that adopts it",
+          lostRole.result.code === 1 &&
+            lostRole.left.some((arn) => arn.endsWith(`:role/${ROLE_NAME}`)) &&
+            lostRole.result.output.includes(importCommand),
+        ),
+        check(
+          "after the import, the deploy converged with that one role and one instance",
+          adopt.result.code === 0 && adopted.result.code === 0 && adopted.instances.length === 1,
+        ),
+        check("the destroy left nothing", last.result.code === 0 && last.left.length === 0),
       ],
     };
   });

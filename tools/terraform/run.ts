@@ -41,6 +41,7 @@ export const NO_COLOR_ARGS: Readonly<Record<string, string>> = {
   TF_CLI_ARGS_plan: "-no-color",
   TF_CLI_ARGS_apply: "-no-color",
   TF_CLI_ARGS_show: "-no-color",
+  TF_CLI_ARGS_import: "-no-color",
 };
 
 const running = new Set<ChildProcess>();
