@@ -40,6 +40,7 @@ export default {
     "lib/names.ts",
     "lib/targets.ts",
     "lib/config/rules.ts",
+    "lib/config/reference-rules.ts",
     // What keeps a state Terraform could not save from being planned over.
     "tools/operations/recovery.ts",
   ],

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, parseConfig, referenceWarnings } from "../lib/config";
-import { API_CONSTRAINTS, apiConstraintsTable } from "../lib/config/api-constraints";
+import { configValueFields } from "../lib/config-reference";
+import { API_CONSTRAINTS, apiConstraintsTable, schemaField, WITHOUT_AWS_CONSTRAINT, type ApiConstraint } from "../lib/config/api-constraints";
 import { reservedNameWarnings, sourceQuotaWarnings } from "../lib/quotas";
 import { rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
 
@@ -29,8 +30,12 @@ function withValue(data: Json, field: string, value: unknown): Json {
   return copy;
 }
 
-/** Violations a single value cannot carry. */
-function violating(field: string, violation: unknown): Json {
+/** A row's violating config: its value, the other fields it needs (`alongside`), or a violation a single value cannot carry. */
+function violating({ field, violation, alongside = {} }: ApiConstraint): Json {
+  return Object.entries(alongside).reduce((data, [path, value]) => withValue(data, path, value), violatingValue(field, violation));
+}
+
+function violatingValue(field: string, violation: unknown): Json {
   if (violation === "many") {
     const principals = Array.from({ length: 60 }, (_, i) => `arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer-${String(i).padStart(3, "0")}`);
     return withValue(baseFor(field), "role.trustedPrincipalArns", principals);
@@ -52,14 +57,6 @@ function violating(field: string, violation: unknown): Json {
         : withValue(base, "role.trustedPrincipalArns", [`arn:aws:iam::${SOURCE_ACCOUNT}:role/deployer`]);
     return withValue(named, "destinations", destinations);
   }
-  const placed = /^([\w-]+) in 2 (regions|accounts)( with ec2-full-access)?$/.exec(String(violation));
-  if (placed) {
-    const second = { name: "prod", accountId: "333333333333", ...(placed[2] === "regions" ? { region: "eu-west-1" } : {}) };
-    const base = withValue(withValue(baseFor(field), field, placed[1]), "destinations", [...(baseFor(field).destinations as Json[]), second]);
-    return placed[3] ? withValue(base, "role.permissions", "ec2-full-access") : base;
-  }
-  if (violation === "true with a trusted role")
-    return withValue(withValue(baseFor(field), field, true), "role.trustedPrincipalArns", [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`]);
   return withValue(baseFor(field), field, violation);
 }
 
@@ -84,14 +81,13 @@ const WARNED = API_CONSTRAINTS.filter((row) => row.warned);
 
 describe("every value that reaches an AWS API", () => {
   it.each(WARNED.map((row) => [row.field, row.constraint, row]))("warns, without refusing, if %s is %s", (_field, _constraint, row) => {
-    const data = violating(row.field, row.violation);
+    const data = violating(row);
     expect(problemPaths(data)).toEqual([]);
-    // The warning names the field and its value (the first word of a violation that places it: "ami-... in 2 accounts").
-    expect(warningsOf(data).join("\n")).toContain(`${row.field} "${String(row.violation).split(" ")[0]}"`);
+    expect(warningsOf(data).join("\n")).toContain(`${row.field} "${String(row.violation)}"`);
   });
 
   it.each(REFUSED.map((row) => [row.field, row.parameter, row]))("fails if %s breaks %s's rule", (_field, _parameter, row) => {
-    const paths = problemPaths(violating(row.field, row.violation));
+    const paths = problemPaths(violating(row));
     expect(paths.filter((path) => path === row.field || path.startsWith(`${row.field}.`) || path.startsWith(`${row.field}[`))).not.toEqual([]);
   });
 
@@ -106,6 +102,23 @@ describe("every value that reaches an AWS API", () => {
 
   it("marks each row a model or a service rule, and the service rules found beyond the model number at least ten", () => {
     expect(API_CONSTRAINTS.filter((row) => (row.kind ?? "model") === "service rule").length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("accounts for every field of the config: each has rows, or says why no AWS rule applies, never both", () => {
+    // GIVEN every field the schema lets a config set
+    const fields = configValueFields();
+    // WHEN each is looked up among the rows and the fields without a constraint
+    const accounted = fields.map((field) => ({
+      field,
+      rows: API_CONSTRAINTS.some((row) => schemaField(row.field) === field),
+      why: field in WITHOUT_AWS_CONSTRAINT,
+    }));
+    // THEN
+    expect(accounted.filter((f) => f.rows === f.why)).toEqual([]);
+    expect(fields.length).toBeGreaterThan(50);
+    expect(
+      [...API_CONSTRAINTS.map((row) => schemaField(row.field)), ...Object.keys(WITHOUT_AWS_CONSTRAINT)].filter((f) => !fields.includes(f)),
+    ).toEqual([]);
   });
 
   it("is what docs/api-constraints.md shows (npm run docs:config after changing it)", () => {

@@ -28,9 +28,31 @@ function typeOf(schema: JsonSchema): string {
   return Array.isArray(schema.type) ? schema.type.join(" \\| ") : (schema.type ?? "object");
 }
 
-function rows(schema: JsonSchema, prefix: string, required: boolean): string[] {
+interface Field {
+  readonly path: string;
+  readonly schema: JsonSchema;
+  readonly required: boolean;
+  /** A value of its own, not an object of fields (a map, such as tags, is a value). */
+  readonly leaf: boolean;
+}
+
+/** Every field of the schema, depth first; an array's items as `<field>[]`, each variant of a union in turn. */
+function fields(schema: JsonSchema, prefix: string, required: boolean): Field[] {
   const variants = schema.oneOf ?? schema.anyOf;
-  if (variants) return variants.flatMap((variant) => rows(variant, prefix, required));
+  if (variants) return variants.flatMap((variant) => fields(variant, prefix, required));
+  const item = schema.type === "array" ? schema.items : schema;
+  const own = prefix ? [{ path: prefix, schema, required, leaf: !item?.properties }] : [];
+  if (!item?.properties) return own;
+  const childPrefix = schema.type === "array" ? `${prefix}[]` : prefix;
+  return [
+    ...own,
+    ...Object.entries(item.properties).flatMap(([key, child]) =>
+      fields(child, childPrefix ? `${childPrefix}.${key}` : key, item.required?.includes(key) ?? false),
+    ),
+  ];
+}
+
+function row({ path, schema, required }: Field): string {
   const defaultText =
     schema.default !== undefined
       ? `\`${JSON.stringify(schema.default)}\``
@@ -40,20 +62,23 @@ function rows(schema: JsonSchema, prefix: string, required: boolean): string[] {
           ? "required"
           : "optional";
   const description = (schema.description ?? "").replace(/\|/g, "\\|");
-  const own = prefix ? [`| \`${prefix}\` | ${typeOf(schema)} | ${defaultText} | ${description} |`] : [];
-  const item = schema.type === "array" ? schema.items : schema;
-  if (!item?.properties) return own;
-  const childPrefix = schema.type === "array" ? `${prefix}[]` : prefix;
+  return `| \`${path}\` | ${typeOf(schema)} | ${defaultText} | ${description} |`;
+}
+
+const jsonSchema = () => z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+
+/** Every field that holds a value, each once (`destinations[].name`, `backend.bucket`): what the config can set. */
+export function configValueFields(): string[] {
   return [
-    ...own,
-    ...Object.entries(item.properties).flatMap(([key, child]) =>
-      rows(child, childPrefix ? `${childPrefix}.${key}` : key, item.required?.includes(key) ?? false),
+    ...new Set(
+      fields(jsonSchema(), "", true)
+        .filter((f) => f.leaf)
+        .map((f) => f.path),
     ),
   ];
 }
 
 /** The configuration reference as a Markdown table, generated from the schema the app validates with. */
 export function configReference(): string {
-  const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-  return ["| Field | Type | Default | Meaning |", "| --- | --- | --- | --- |", ...rows(schema, "", true)].join("\n");
+  return ["| Field | Type | Default | Meaning |", "| --- | --- | --- | --- |", ...fields(jsonSchema(), "", true).map(row)].join("\n");
 }

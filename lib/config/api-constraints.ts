@@ -1,3 +1,5 @@
+import { configValueFields } from "../config-reference";
+
 /**
  * Every config value that reaches an AWS API, with the parameter it becomes,
  * the constraint AWS documents for it and where. The config schema and the
@@ -16,6 +18,11 @@ export interface ApiConstraint {
   /** A value AWS would refuse there (JSON), which the config must refuse too. */
   readonly violation: unknown;
   /**
+   * Other fields, by dotted path, that make `violation` one AWS refuses (two destinations in two regions for an AMI
+   * ID, roles among the principals for MFA). @default - the example config's
+   */
+  readonly alongside?: Readonly<Record<string, unknown>>;
+  /**
    * `model`: what the API's model of the parameter says (length, pattern, range); `service rule`: what the service
    * enforces beyond it (case, reserved names, quotas that grow with the config, references that cannot resolve).
    * @default "model"
@@ -30,6 +37,8 @@ const STS = "STS API Reference";
 const EC2 = "EC2 API Reference";
 const QUOTAS = "IAM and AWS STS quotas (IAM User Guide)";
 const SERVICE = "service rule";
+/** The example config's destination, beside which a row's `alongside` puts a second. */
+const DESTINATION = { name: "destination", accountId: "222222222222", profile: "destination" };
 
 export const API_CONSTRAINTS: readonly ApiConstraint[] = [
   {
@@ -383,7 +392,8 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     parameter: "ec2:RunInstances ImageId (every destination's)",
     constraint: "an image of one region: refused when the destinations launch in more than one",
     source: "Amazon EC2 User Guide, Copy an AMI (AMIs are regional)",
-    violation: "ami-0123456789abcdef0 in 2 regions",
+    violation: "ami-0123456789abcdef0",
+    alongside: { destinations: [DESTINATION, { name: "prod", accountId: "333333333333", region: "eu-west-1" }] },
     kind: SERVICE,
   },
   {
@@ -392,7 +402,8 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     constraint:
       "public, or shared with each destination account (a launch permission); the config cannot tell: warned when several accounts launch it",
     source: "Amazon EC2 User Guide, Share an AMI with specific AWS accounts",
-    violation: "ami-0123456789abcdef0 in 2 accounts",
+    violation: "ami-0123456789abcdef0",
+    alongside: { destinations: [DESTINATION, { name: "prod", accountId: "333333333333" }] },
     kind: SERVICE,
     warned: true,
   },
@@ -402,7 +413,8 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     constraint:
       "a subnet of one region and one account: refused for destinations in more than one region, and for several destinations with the scoped policy, which names each account's own subnet",
     source: "Amazon VPC User Guide, Subnets for your VPC; Share your VPC subnets with other accounts",
-    violation: "subnet-0123456789abcdef0 in 2 accounts",
+    violation: "subnet-0123456789abcdef0",
+    alongside: { destinations: [DESTINATION, { name: "prod", accountId: "333333333333" }] },
     kind: SERVICE,
   },
   {
@@ -410,7 +422,8 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     parameter: "ec2:RunInstances SubnetId (every destination's)",
     constraint: "with ec2-full-access, shared through AWS RAM with each other destination account; the config cannot tell: warned",
     source: "Amazon VPC User Guide, Share your VPC subnets with other accounts",
-    violation: "subnet-0123456789abcdef0 in 2 accounts with ec2-full-access",
+    violation: "subnet-0123456789abcdef0",
+    alongside: { destinations: [DESTINATION, { name: "prod", accountId: "333333333333" }], "role.permissions": "ec2-full-access" },
     kind: SERVICE,
     warned: true,
   },
@@ -419,11 +432,124 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     parameter: "trust policy, aws:MultiFactorAuthPresent (roles of the source account assuming by role chaining)",
     constraint: "AWS does not document whether a role session's MFA carries through role chaining: warned when roles are among the principals",
     source: "IAM User Guide, AWS global condition context keys (aws:MultiFactorAuthPresent); Roles terms and concepts (role chaining)",
-    violation: "true with a trusted role",
+    violation: true,
+    alongside: { "role.trustedPrincipalArns": ["arn:aws:iam::111111111111:role/ops"] },
     kind: SERVICE,
     warned: true,
   },
+  {
+    field: "project",
+    parameter: "Tags Value of Project on every resource; the scoped policy's aws:ResourceTag/Project",
+    constraint: "1-63 letters, digits and _.-, within IAM's and EC2's tag value rules",
+    source: `${IAM}, Tag; ${EC2}, Tag`,
+    violation: "my project!",
+  },
+  {
+    field: "partition",
+    parameter: "every ARN's partition, and every region's",
+    constraint: "aws, aws-cn or aws-us-gov: each region the config names must be in it",
+    source: "AWS General Reference, Amazon Resource Names (partitions)",
+    violation: "aws-iso",
+    kind: SERVICE,
+  },
+  {
+    field: "backend.region",
+    parameter: "backend s3 region",
+    constraint: "a region of the partition, and one Terraform 1.11's S3 backend knows (not ap-southeast-6, me-west-1 or sa-west-1)",
+    source: "Terraform 1.11's S3 backend region validation, run by __tests__/e2e/provider-regions.test.ts",
+    violation: "me-west-1",
+    kind: SERVICE,
+  },
+  {
+    field: "destinations[0].instanceType",
+    parameter: "ec2:RunInstances InstanceType (that destination's)",
+    constraint: "an instance type EC2 offers",
+    source: `${EC2}, RunInstances`,
+    violation: "t3.gigantic",
+  },
+  {
+    field: "destinations[0].externalId",
+    parameter: "sts:AssumeRole ExternalId (that destination's)",
+    constraint: "2-1224 characters of [\\w+=,.@:/-]",
+    source: `${STS}, AssumeRole`,
+    violation: "x",
+  },
+  {
+    field: "destinations[0].name",
+    parameter: "iam:CreateRole RoleName of the CI role (<role.name>-<name>-ci); iam:CreateUser UserName (<role.name>-<name>-user)",
+    constraint: "each derived name at most 64 characters",
+    source: `${IAM}, CreateRole and CreateUser`,
+    violation: "d".repeat(32),
+    alongside: { "role.name": "r".repeat(40), "source.ciOidc": { subjects: ["repo:acme/infra:ref:refs/heads/main"] } },
+  },
+  {
+    field: "role.maxMfaAgeSeconds",
+    parameter: "trust policy, aws:MultiFactorAuthAge (NumericLessThan)",
+    constraint: "1-43200 seconds, and only with role.requireMfa (without MFA the key is absent)",
+    source: "IAM User Guide, AWS global condition context keys (aws:MultiFactorAuthAge)",
+    violation: 0,
+  },
+  {
+    field: "role.permissions",
+    parameter: "iam:PutRolePolicy (scoped-ec2) or iam:AttachRolePolicy AmazonEC2FullAccess (ec2-full-access)",
+    constraint: "one of the two policies the project writes",
+    source: `${IAM}, PutRolePolicy and AttachRolePolicy`,
+    violation: "admin",
+  },
+  {
+    field: "role.requireSessionName",
+    parameter: "trust policy, sts:RoleSessionName = ${aws:username}",
+    constraint: '"username" only when every principal is a user: a role session has no aws:username, so a role could never assume',
+    source: "IAM User Guide, IAM policy elements: variables and tags (aws:username: users only)",
+    violation: "username",
+    alongside: { "role.trustedPrincipalArns": ["arn:aws:iam::111111111111:role/ops"] },
+    kind: SERVICE,
+  },
+  {
+    field: "source.createUser",
+    parameter: "iam:CreateUser, then sts:AssumeRole with its access key",
+    constraint: "a user that can assume the role: not with role.requireMfa (an access key alone carries no MFA)",
+    source: "IAM User Guide, Configuring MFA-protected API access",
+    violation: true,
+    alongside: { "role.requireMfa": true },
+    kind: SERVICE,
+  },
+  {
+    field: "source.ciOidc.createProvider",
+    parameter: "iam:CreateOpenIDConnectProvider Url (in each destination's IAM stack)",
+    constraint: "an account holds one provider per URL: with more than one destination every IAM stack would create it (EntityAlreadyExists)",
+    source: `${IAM}, CreateOpenIDConnectProvider`,
+    violation: true,
+    alongside: {
+      "source.ciOidc.subjects": ["repo:acme/infra:ref:refs/heads/main"],
+      destinations: [DESTINATION, { name: "prod", accountId: "333333333333" }],
+    },
+    kind: SERVICE,
+  },
 ];
+
+/**
+ * The fields that reach no AWS parameter a value could break, and why: with API_CONSTRAINTS, every field of the
+ * config is accounted for (a test holds the two against the schema).
+ */
+export const WITHOUT_AWS_CONSTRAINT: Readonly<Record<string, string>> = {
+  "source.profile": "not sent: it picks the credentials; every workflow run checks they reach source.accountId before Terraform runs",
+  "destinations[].profile": "not sent: it picks the credentials; every workflow run checks they reach the destination's account first",
+  "backend.profile": "not sent: it picks the credentials the S3 backend uses",
+  "destinations[].retired": "not sent: the workflow skips the destination's deploy",
+  "instance.associatePublicIpAddress": "ec2:RunInstances NetworkInterface AssociatePublicIpAddress: a boolean, either is valid",
+  "instance.detailedMonitoring": "ec2:RunInstances Monitoring.Enabled: a boolean, either is valid",
+  "backend.type": "not sent: it chooses Terraform's backend",
+  "backend.directory": "not sent: the local state folder",
+  "backend.useLockfile": "the S3 backend's lock object beside the state (a conditional PutObject): a boolean",
+  "backend.endpoint": "not a parameter: where the S3 backend sends its calls (an S3-compatible store)",
+  "backend.usePathStyle": "not a parameter: how the S3 backend addresses the bucket (a boolean)",
+};
+
+/** A row's field as the schema lists it: `destinations[0].name` is `destinations[].name`, `groups[0]` is `groups`. */
+export function schemaField(field: string): string {
+  return field.replace(/\[0\]$/, "").replace(/\[0\]/g, "[]");
+}
 
 /** The table for docs/api-constraints.md. */
 export function apiConstraintsTable(): string {
@@ -446,6 +572,18 @@ export function apiConstraintsTable(): string {
       (r) =>
         `| \`${r.field}\` | ${cell(r.parameter)} | ${cell(r.constraint)} | ${r.kind ?? "model"}${r.warned ? " (warned)" : ""} | ${cell(r.source)} |`,
     ),
+    "",
+    "## Every field",
+    "",
+    "Each field of the config, with the rows above that hold it, or why no AWS rule applies to it (a test fails when a",
+    "field of the schema is in neither).",
+    "",
+    "| Field | Rows | Or why none |",
+    "| --- | --- | --- |",
+    ...configValueFields().map((field) => {
+      const rows = API_CONSTRAINTS.filter((r) => schemaField(r.field) === field);
+      return `| \`${field}\` | ${rows.length || ""} | ${cell(WITHOUT_AWS_CONSTRAINT[field] ?? "")} |`;
+    }),
     "",
   ].join("\n");
 }

@@ -1,0 +1,151 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseConfig, type AppConfig } from "../../lib/config";
+import { synthesize, validateStack, type SynthesizedStacks } from "../../tools/proof/proof";
+import { terraform, useInstall } from "../../tools/proof/terraform";
+import { sharedInstall, TERRAFORM_TIMEOUT_MS, WORK_DIR } from "./install";
+
+/**
+ * What the pinned provider's own validation says of the largest values the config lets through: a value the config
+ * takes and hashicorp/aws 5.100.0 refuses would fail a real deploy at plan, after the config said yes.
+ */
+const SOURCE = "111111111111";
+const DESTINATION = "222222222222";
+const word = (letter: string, length: number) => letter.repeat(length);
+
+/** Every bounded field the provider validates, at the config's own limit. */
+const EDGE: AppConfig = parseConfig(
+  {
+    project: word("p", 63),
+    region: "us-east-2",
+    source: { accountId: SOURCE, profile: word("s", 128) },
+    destinations: [{ name: word("d", 32), accountId: DESTINATION, profile: "destination" }],
+    role: {
+      name: word("r", 64),
+      path: `/${word("a", 510)}/`,
+      externalId: `${word("e", 1220)}:/=@`,
+      sessionName: word("n", 64),
+      sourceIdentity: word("i", 64),
+      requireMfa: true,
+      maxMfaAgeSeconds: 43200,
+      maxSessionDurationSeconds: 43200,
+      sourceOrgId: `o-${word("o", 32)}`,
+      permissionsBoundaryArn: `arn:aws:iam::aws:policy/${word("b", 128)}`,
+      sessionTags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${String(i).padStart(2, "0")}${word("k", 126)}`, word("v", 256)])),
+    },
+    instance: { instanceType: "t3.micro", rootVolumeSizeGiB: 16384 },
+    tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`${String(i).padStart(2, "0")}${word("t", 126)}`, word("v", 256)])),
+  },
+  "edge",
+);
+
+let stacks: SynthesizedStacks;
+beforeAll(() => {
+  stacks = synthesize(EDGE, join(WORK_DIR, "edge"), "json");
+});
+
+describe("the largest values the config takes, through hashicorp/aws 5.100.0's own validation", () => {
+  it.each(["d".repeat(32) + "-iam", "d".repeat(32) + "-ec2"])(
+    "%s is valid",
+    async (stack) => {
+      const report = await validateStack(stack, stacks.stackDirs[stack], "json", await sharedInstall());
+      expect({ valid: report.valid, problems: report.problems }).toEqual({ valid: true, problems: [] });
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    "fails one past them: a role name of 65 characters and a session of 43,201 seconds, edited into the synthesized stack, are the provider's errors",
+    async () => {
+      // GIVEN the IAM stack with two values one past the config's limits
+      const stack = `${"d".repeat(32)}-iam`;
+      const file = join(stacks.stackDirs[stack], "cdk.tf.json");
+      const json = JSON.parse(readFileSync(file, "utf8")) as { resource: { aws_iam_role: Record<string, Record<string, unknown>> } };
+      const [role] = Object.values(json.resource.aws_iam_role);
+      role.name = word("r", 65);
+      role.max_session_duration = 43201;
+      writeFileSync(file, JSON.stringify(json));
+      // WHEN
+      const report = await validateStack(stack, stacks.stackDirs[stack], "json", await sharedInstall());
+      // THEN the provider, not the config, refuses each
+      expect(report.valid).toBe(false);
+      expect(report.problems.join("\n")).toMatch(/expected length of name to be in the range \(1 - 64\)/);
+      expect(report.problems.join("\n")).toMatch(/expected max_session_duration to be in the range \(3600 - 43200\)/);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+});
+
+type Json = Record<string, unknown>;
+
+/**
+ * The EC2 stack's provider, as synthesized, planned on its own: `terraform validate` does not check a provider's
+ * configuration, a plan does, before it calls AWS. The role ARN (a cross-stack reference) is made literal, and STS
+ * is pointed at a closed port: past the provider's validation, the plan can only fail to reach STS.
+ */
+async function planAssumeRole(name: string, edit: (assumeRole: Json) => void = () => undefined) {
+  const stack = `${"d".repeat(32)}-ec2`;
+  const synthesized = JSON.parse(readFileSync(join(stacks.stackDirs[stack], "cdk.tf.json"), "utf8")) as {
+    terraform: { required_providers: Json };
+    provider: { aws: { assume_role: Json[] }[] };
+  };
+  const assumeRole = { ...synthesized.provider.aws[0].assume_role[0], role_arn: `arn:aws:iam::${DESTINATION}:role/${word("r", 64)}` };
+  edit(assumeRole);
+  const dir = join(WORK_DIR, "edge-provider", name);
+  mkdirSync(dir, { recursive: true });
+  const offline = { skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, max_retries: 1 };
+  writeFileSync(
+    join(dir, "main.tf.json"),
+    JSON.stringify({
+      terraform: { required_providers: synthesized.terraform.required_providers },
+      provider: {
+        aws: [
+          {
+            region: "us-east-2",
+            access_key: "AKIAEXAMPLE",
+            secret_key: "example",
+            ...offline,
+            endpoints: [{ sts: "http://127.0.0.1:9" }],
+            assume_role: [assumeRole],
+          },
+        ],
+      },
+      data: { aws_region: { here: {} } },
+    }),
+  );
+  const install = await sharedInstall();
+  useInstall(dir, install);
+  const plan = await terraform(["plan", "-input=false", "-no-color"], { cwd: dir, install });
+  return (plan.stdout + plan.stderr).replace(/\s+/g, " ");
+}
+
+describe("the EC2 stack's assume_role at the config's limits, through the provider's own validation at plan", () => {
+  it(
+    "takes the longest external ID, session name and source identity, and 50 session tags: the plan gets as far as calling STS",
+    async () => {
+      const output = await planAssumeRole("edge");
+      expect(output).toContain("Error: Cannot assume IAM Role");
+      expect(output).not.toMatch(/expected length of/);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it(
+    "fails one past them, each named by the provider, before calling STS",
+    async () => {
+      const output = await planAssumeRole("past", (assumeRole) => {
+        assumeRole.external_id = word("e", 1225);
+        assumeRole.session_name = word("n", 65);
+        assumeRole.source_identity = word("i", 65);
+      });
+      for (const [field, range] of [
+        ["external_id", "2 - 1224"],
+        ["session_name", "2 - 64"],
+        ["source_identity", "2 - 64"],
+      ])
+        expect(output).toContain(`Error: expected length of assume_role.0.${field} to be in the range (${range})`);
+      expect(output).not.toContain("Cannot assume IAM Role");
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+});
