@@ -1,5 +1,6 @@
 import { reservedNameWarnings, sourceQuotaWarnings } from "../lib/quotas";
-import { config, destinations } from "./support/fixtures";
+import { parseConfig } from "../lib/config";
+import { config, destinations, edgeRawConfig, policyOf, synthApp } from "./support/fixtures";
 
 describe("sourceQuotaWarnings", () => {
   it("warns when the config alone takes the source account's groups to 80% of IAM's quota", () => {
@@ -45,5 +46,20 @@ describe("reservedNameWarnings", () => {
 
   it("says nothing for the example's scale", () => {
     expect(sourceQuotaWarnings(config())).toEqual([]);
+  });
+});
+
+describe("the documents the largest config derives, against IAM's size quotas", () => {
+  it("stay within them: the trust 2,048, the role's inline policy 10,240, the source's managed policy 6,144 characters", () => {
+    // GIVEN every bounded value at the largest the config takes, synthesized
+    const app = synthApp(parseConfig(edgeRawConfig(), "edge"));
+    const iam = app.stack(`${"d".repeat(32)}-iam`);
+    // WHEN each document is measured as IAM counts it, without whitespace (a reference such as the subnet's ID is
+    // longer here than the ID it becomes, so this is an upper bound)
+    const size = (type: string, name: string, attribute?: string) => JSON.stringify(policyOf(iam, type, name, attribute)).length;
+    // THEN
+    expect(size("aws_iam_role", "role", "assume_role_policy")).toBeLessThanOrEqual(2048);
+    expect(size("aws_iam_role_policy", "role-scoped-ec2")).toBeLessThanOrEqual(10240);
+    expect(size("aws_iam_policy", "assume-role-policy")).toBeLessThanOrEqual(6144);
   });
 });

@@ -25,6 +25,39 @@ export function rawConfig(overrides: Json = {}): Json {
   };
 }
 
+const word = (letter: string, length: number) => letter.repeat(length);
+
+/**
+ * A config with every bounded value at the largest the config takes: what the provider's validation and IAM's
+ * document quotas are held against.
+ */
+export function edgeRawConfig(): Json {
+  const tags = (letter: string, count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, i) => [`${String(i).padStart(2, "0")}${word(letter, 126)}`, word("v", 256)]));
+  return {
+    project: word("p", 63),
+    region: "us-east-2",
+    source: { accountId: SOURCE_ACCOUNT, profile: word("s", 128) },
+    destinations: [{ name: word("d", 32), accountId: DESTINATION_ACCOUNT, profile: "destination" }],
+    role: {
+      name: word("r", 64),
+      path: `/${word("a", 510)}/`,
+      externalId: `${word("e", 1220)}:/=@`,
+      sessionName: word("n", 64),
+      sourceIdentity: word("i", 64),
+      requireMfa: true,
+      maxMfaAgeSeconds: 43200,
+      maxSessionDurationSeconds: 43200,
+      sourceOrgId: `o-${word("o", 32)}`,
+      permissionsBoundaryArn: `arn:aws:iam::aws:policy/${word("b", 128)}`,
+      sessionTags: tags("k", 50),
+    },
+    instance: { instanceType: "t3.micro", rootVolumeSizeGiB: 16384 },
+    // 48: with Project and the instance's Name, the 50 a resource takes.
+    tags: tags("t", 48),
+  };
+}
+
 /** A validated config; `role` overrides are merged into the base role. */
 export function config(overrides: Json = {}, role: Json = {}): AppConfig {
   const raw = rawConfig(overrides);

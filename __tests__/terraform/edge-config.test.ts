@@ -3,41 +3,16 @@ import { join } from "node:path";
 import { parseConfig, type AppConfig } from "../../lib/config";
 import { synthesize, validateStack, type SynthesizedStacks } from "../../tools/proof/proof";
 import { terraform, useInstall } from "../../tools/proof/terraform";
+import { edgeRawConfig } from "../support/fixtures";
 import { sharedInstall, TERRAFORM_TIMEOUT_MS, WORK_DIR } from "./install";
 
 /**
  * What the pinned provider's own validation says of the largest values the config lets through: a value the config
  * takes and hashicorp/aws 5.100.0 refuses would fail a real deploy at plan, after the config said yes.
  */
-const SOURCE = "111111111111";
 const DESTINATION = "222222222222";
 const word = (letter: string, length: number) => letter.repeat(length);
-
-/** Every bounded field the provider validates, at the config's own limit. */
-const EDGE: AppConfig = parseConfig(
-  {
-    project: word("p", 63),
-    region: "us-east-2",
-    source: { accountId: SOURCE, profile: word("s", 128) },
-    destinations: [{ name: word("d", 32), accountId: DESTINATION, profile: "destination" }],
-    role: {
-      name: word("r", 64),
-      path: `/${word("a", 510)}/`,
-      externalId: `${word("e", 1220)}:/=@`,
-      sessionName: word("n", 64),
-      sourceIdentity: word("i", 64),
-      requireMfa: true,
-      maxMfaAgeSeconds: 43200,
-      maxSessionDurationSeconds: 43200,
-      sourceOrgId: `o-${word("o", 32)}`,
-      permissionsBoundaryArn: `arn:aws:iam::aws:policy/${word("b", 128)}`,
-      sessionTags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`${String(i).padStart(2, "0")}${word("k", 126)}`, word("v", 256)])),
-    },
-    instance: { instanceType: "t3.micro", rootVolumeSizeGiB: 16384 },
-    tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`${String(i).padStart(2, "0")}${word("t", 126)}`, word("v", 256)])),
-  },
-  "edge",
-);
+const EDGE: AppConfig = parseConfig(edgeRawConfig(), "edge");
 
 let stacks: SynthesizedStacks;
 beforeAll(() => {
