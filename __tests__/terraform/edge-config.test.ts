@@ -124,3 +124,75 @@ describe("the EC2 stack's assume_role at the config's limits, through the provid
     TERRAFORM_TIMEOUT_MS,
   );
 });
+
+/**
+ * The S3 backend of the edge config, as synthesized, initialized on its own: Terraform's S3 backend validates its
+ * settings at init, then assumes the state role, here at a closed port.
+ */
+async function initBackend(name: string, edit: (backend: Json) => void = () => undefined) {
+  const withState = parseConfig(
+    {
+      ...edgeRawConfig(),
+      backend: {
+        type: "s3",
+        bucket: word("b", 63),
+        // The longest prefix whose state keys (<prefix>/<stack>.tfstate) fit S3's 1,024 bytes.
+        keyPrefix: word("k", 1024 - `/${"d".repeat(32)}-iam.tfstate`.length),
+        region: "us-east-2",
+        roleArn: `arn:aws:iam::111111111111:role/${word("a", 510)}/${word("r", 64)}`,
+        endpoint: "http://127.0.0.1:9",
+        usePathStyle: true,
+      },
+    },
+    "edge-backend",
+  );
+  const synthesized = synthesize(withState, join(WORK_DIR, "edge-backend", "out"), "json");
+  const stack = JSON.parse(readFileSync(join(synthesized.stackDirs[`${"d".repeat(32)}-iam`], "cdk.tf.json"), "utf8")) as {
+    terraform: { backend: { s3: Json } };
+  };
+  const backend: Json = {
+    ...stack.terraform.backend.s3,
+    endpoints: { s3: "http://127.0.0.1:9", sts: "http://127.0.0.1:9" },
+    access_key: "AKIAEXAMPLE",
+    secret_key: "example",
+    max_retries: 1,
+  };
+  // The profile names credentials this machine lacks; the keys above stand for them.
+  delete backend.profile;
+  edit(backend);
+  const dir = join(WORK_DIR, "edge-backend", name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend: { s3: backend } } }));
+  const init = await terraform(["init", "-input=false", "-no-color"], { cwd: dir });
+  return { backend, output: (init.stdout + init.stderr).replace(/\s+/g, " ") };
+}
+
+describe("the S3 backend at the config's limits, through Terraform 1.11's own validation at init", () => {
+  it(
+    "takes the longest bucket name, state key and state role: init gets as far as assuming the role",
+    async () => {
+      const { backend, output } = await initBackend("edge");
+      expect(Buffer.byteLength(String(backend.key))).toBe(1024);
+      expect(output).toContain("Error: Cannot assume IAM Role");
+      expect(output).not.toMatch(/Invalid Value|Invalid ARN/);
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+
+  it.each([
+    ["a key holding //", (backend: Json) => void (backend.key = "a//b.tfstate"), ["Error: Invalid Value", 'Value must not contain "//"']],
+    ["a state role that is not an ARN", (backend: Json) => void (assumeRoleOf(backend).role_arn = "role/state"), ["Error: Invalid ARN"]],
+  ])(
+    "fails one past them, %s, in the backend's own words, before calling AWS",
+    async (name, edit, errors) => {
+      const { output } = await initBackend(name.replace(/\W+/g, "-"), edit);
+      for (const error of errors) expect(output).toContain(error);
+      expect(output).not.toContain("Cannot assume IAM Role");
+    },
+    TERRAFORM_TIMEOUT_MS,
+  );
+});
+
+function assumeRoleOf(backend: Json): Json {
+  return backend.assume_role as Json;
+}
