@@ -24,6 +24,7 @@ import {
   CreateTagsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeSubnetsCommand,
   EC2Client,
   ModifyVolumeCommand,
   RunInstancesCommand,
@@ -455,6 +456,22 @@ describe("the AWS double's EC2 applies EC2's input rules, answering with EC2's e
     expect(await launch({ SecurityGroupIds: ["sg-default"] })).toBe("InvalidGroupId.Malformed");
     expect(await launch({ SecurityGroupIds: ["sg-0123456789abcdef0"] })).toBe("InvalidGroup.NotFound");
     expect(await launch({ InstanceType: "t3.gigantic" as RunInstancesCommandInput["InstanceType"] })).toBe("InvalidParameterValue");
+  });
+
+  it("holds images and subnets per region and account: an ID of one is not found in another", async () => {
+    // GIVEN an image and a subnet of us-east-2 in 222222222222
+    const { Images = [] } = await ec2().send(
+      new DescribeImagesCommand({ Owners: ["099720109477"], Filters: [{ Name: "architecture", Values: ["x86_64"] }] }),
+    );
+    const { Subnets = [] } = await ec2().send(new DescribeSubnetsCommand({}));
+    const elsewhere = (region: string, profile = "destination") =>
+      new EC2Client({ region, endpoint: double.url, credentials: double.profiles[profile], maxAttempts: 1 });
+    const run = (client: EC2Client, extra: Partial<RunInstancesCommandInput> = {}) =>
+      outcome(client.send(new RunInstancesCommand({ ImageId: Images[0].ImageId, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, ...extra })));
+    // WHEN the same IDs are used in eu-west-1, and the subnet from another account
+    // THEN
+    expect(await run(elsewhere("eu-west-1"))).toBe("InvalidAMIID.NotFound");
+    expect(await run(elsewhere("us-east-2", "source"), { SubnetId: Subnets[0].SubnetId })).toBe("InvalidSubnetID.NotFound");
   });
 
   it("gives its own resources IDs of AWS's shape: a prefix and 17 hexadecimal digits", async () => {
