@@ -17,6 +17,7 @@ const MUTATION_SUITES = [
   "policy-simulation",
   "quotas",
   "recovery",
+  "reference-rules",
   "targets",
   "trust-policy",
 ];

@@ -1,0 +1,54 @@
+import { parseConfig, referenceWarnings, type AppConfig } from "../lib/config";
+import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
+
+type Json = Record<string, unknown>;
+
+const AMI = "ami-0123456789abcdef0";
+const SUBNET = "subnet-0123456789abcdef0";
+const two = (second: Json = {}) => [
+  { name: "dev", accountId: DESTINATION_ACCOUNT },
+  { name: "prod", accountId: OTHER_ACCOUNT, ...second },
+];
+
+/** A valid config with `changes` made after validation: the warnings of configs the rules would refuse first. */
+function validated(changes: (config: AppConfig) => AppConfig, raw: Json = {}): AppConfig {
+  return changes(parseConfig(rawConfig(raw), "test"));
+}
+
+describe("referenceWarnings", () => {
+  it("warns about sharing an AMI or a subnet only for destinations of one region: across regions the rules refuse them instead", () => {
+    const acrossRegions = validated((c) => ({ ...c, instance: { ...c.instance, ami: AMI, subnetId: SUBNET } }), {
+      destinations: two({ region: "eu-west-1" }),
+      role: { name: "cross-account-ec2", permissions: "ec2-full-access" },
+    });
+    expect(referenceWarnings(acrossRegions)).toEqual([]);
+  });
+
+  it("warns about sharing a subnet only with ec2-full-access, and only across accounts", () => {
+    // GIVEN one subnet, under the scoped policy (refused by the rules), and for one destination
+    const scoped = validated((c) => ({ ...c, instance: { ...c.instance, subnetId: SUBNET } }), { destinations: two() });
+    const single = parseConfig(
+      rawConfig({ instance: { instanceType: "t3.micro", subnetId: SUBNET }, role: { name: "r", permissions: "ec2-full-access" } }),
+    );
+    // THEN
+    expect(referenceWarnings(scoped)).toEqual([]);
+    expect(referenceWarnings(single)).toEqual([]);
+  });
+
+  it("says nothing of role chaining when MFA is not required", () => {
+    const roles = parseConfig(rawConfig({ role: { name: "r", trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`] } }));
+    expect(referenceWarnings(roles)).toEqual([]);
+  });
+});
+
+describe("the AMI and subnet rules", () => {
+  it("name each region's destinations together", () => {
+    // GIVEN two destinations in us-east-2 and one in eu-west-1
+    const data = rawConfig({
+      instance: { instanceType: "t3.micro", ami: AMI },
+      destinations: [...two(), { name: "eu", accountId: "444444444444", region: "eu-west-1" }],
+    });
+    // THEN
+    expect(() => parseConfig(data)).toThrow("the destinations launch in 2 (dev, prod in us-east-2; eu in eu-west-1)");
+  });
+});
