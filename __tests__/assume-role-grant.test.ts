@@ -101,6 +101,17 @@ describe("AssumeRoleGrant", () => {
     expect(json).toHaveResourceWithProperties(IamUserPolicyAttachment, { user: "alice", ...inSource });
   });
 
+  it("gives a principal whose name holds +=,.@ an address Terraform takes, and still attaches to its exact name", () => {
+    // GIVEN names with every character IAM takes and Terraform's resource names do not
+    const json = JSON.parse(synth({ principals: { groups: ["dev.ops"], roles: ["ci+deploy=1"], users: ["alice,b@example.com"] } })) as {
+      resource: Record<string, Record<string, Json>>;
+    };
+    // THEN the addresses drop them; the attachments name the principals as IAM does
+    expect(Object.keys(json.resource.aws_iam_group_policy_attachment)).toEqual(["assume-policy-group-devops"]);
+    expect(json.resource.aws_iam_role_policy_attachment["assume-policy-role-cideploy1"].role).toBe("ci+deploy=1");
+    expect(json.resource.aws_iam_user_policy_attachment["assume-policy-user-alicebexamplecom"].user).toBe("alice,b@example.com");
+  });
+
   it.each([
     ["a role alone", { groups: [], roles: ["ci-deployer"], users: [] }],
     ["a user alone", { groups: [], roles: [], users: ["alice"] }],

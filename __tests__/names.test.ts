@@ -1,7 +1,11 @@
-import { assumePolicyName, assumersGroupName, assumingUserName, stackNames } from "../lib/names";
+import { addressName, assumePolicyName, assumersGroupName, assumingUserName, stackNames } from "../lib/names";
 import { synthApp, config } from "./support/fixtures";
 
 describe("derived names", () => {
+  it("drop from a principal's name in a resource address only what Terraform's names may not hold: +=,.@", () => {
+    expect(addressName("Dev.Ops+ci=1,a@b_c-d")).toBe("DevOpsci1ab_c-d");
+  });
+
   it("prefixes stacks with the destination so a glob selects one account's stacks", () => {
     expect(stackNames("prod-eu")).toEqual({ iam: "prod-eu-iam", ec2: "prod-eu-ec2" });
   });

@@ -13,6 +13,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { CiOidcSettings } from "../lib/ci-oidc";
+import { addressName } from "../lib/names";
 import { terraformPolicy } from "../lib/policy-document";
 import type { RoleSettings } from "../lib/targets";
 import { buildAssumeRoleIdentityPolicy, buildStateRoleIdentityPolicy, buildWebIdentityTrustPolicy } from "../lib/trust-policy";
@@ -67,9 +68,15 @@ export class AssumeRoleGrant extends Construct {
     );
     const policyArn = this.policy.arn;
     const { groups, roles, users } = props.principals;
-    groups.forEach((group) => stableAddress(new IamGroupPolicyAttachment(this, `assume-policy-group-${group}`, { provider, group, policyArn })));
-    roles.forEach((role) => stableAddress(new IamRolePolicyAttachment(this, `assume-policy-role-${role}`, { provider, role, policyArn })));
-    users.forEach((user) => stableAddress(new IamUserPolicyAttachment(this, `assume-policy-user-${user}`, { provider, user, policyArn })));
+    groups.forEach((group) =>
+      stableAddress(new IamGroupPolicyAttachment(this, `assume-policy-group-${addressName(group)}`, { provider, group, policyArn })),
+    );
+    roles.forEach((role) =>
+      stableAddress(new IamRolePolicyAttachment(this, `assume-policy-role-${addressName(role)}`, { provider, role, policyArn })),
+    );
+    users.forEach((user) =>
+      stableAddress(new IamUserPolicyAttachment(this, `assume-policy-user-${addressName(user)}`, { provider, user, policyArn })),
+    );
     if (groups.length + roles.length + users.length === 0) {
       this.group = stableAddress(new IamGroup(this, "assumers", { provider, name: props.groupName }));
       stableAddress(new IamGroupPolicyAttachment(this, "assume-policy-assumers", { provider, group: this.group.name, policyArn }));

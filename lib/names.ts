@@ -8,6 +8,16 @@
 /** IAM's length limits (CreateUser, CreateRole, CreatePolicy, CreateGroup API references). */
 export const IAM_NAME_LIMITS = { user: 64, role: 64, policy: 128, group: 128 } as const;
 
+/**
+ * A principal's name as it appears in a resource address. IAM names may hold
+ * `+=,.@`, which Terraform's resource names may not (`terraform validate`:
+ * "Invalid resource name"), so the address drops them; the config refuses two
+ * names that differ only in those, which would share an address.
+ */
+export function addressName(name: string): string {
+  return name.replace(/[+=,.@]/g, "");
+}
+
 /** Stack names start with the destination, so `npm run deploy -- 'prod-*'` selects one account's stacks. */
 export function stackNames(destination: string): { iam: string; ec2: string } {
   return { iam: `${destination}-iam`, ec2: `${destination}-ec2` };

@@ -37,10 +37,16 @@ export function edgeRawConfig(): Json {
   return {
     project: word("p", 63),
     region: "us-east-2",
-    source: { accountId: SOURCE_ACCOUNT, profile: word("s", 128) },
+    source: {
+      accountId: SOURCE_ACCOUNT,
+      profile: word("s", 128),
+      // Every character IAM takes in a name, at each kind's longest: Terraform's resource names take fewer.
+      attachTo: { groups: [`${word("g", 121)}+=,.@_-`], roles: [`${word("r", 57)}+=,.@_-`], users: [`${word("u", 57)}+=,.@_-`] },
+    },
     destinations: [{ name: word("d", 32), accountId: DESTINATION_ACCOUNT, profile: "destination" }],
     role: {
       name: word("r", 64),
+      trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:user/team/alice+ci=x,y.z@example.com`],
       path: `/${word("a", 510)}/`,
       externalId: `${word("e", 1220)}:/=@`,
       sessionName: word("n", 64),
