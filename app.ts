@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:
 import { basename, dirname, join, resolve } from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { referenceWarnings, type AppConfig } from "./lib/config";
-import { reservedNameWarnings, sourceQuotaWarnings } from "./lib/quotas";
+import { reservedNameWarnings, sessionTagWarnings, sourceQuotaWarnings } from "./lib/quotas";
 import { orphanedStateWarning, parseState } from "./lib/state";
 import { resolveTargets, type DeploymentTarget } from "./lib/targets";
 import { Ec2Stack } from "./stacks/ec2-stack";
@@ -102,7 +102,7 @@ export function synthesizeApp(config: AppConfig, outdir: string): SynthResult {
     }
   }
   const removed = stackFolders(final).filter((stack) => !stacks.includes(stack));
-  warnings.push(...sourceQuotaWarnings(config), ...reservedNameWarnings(config), ...referenceWarnings(config));
+  warnings.push(...sourceQuotaWarnings(config), ...sessionTagWarnings(config), ...reservedNameWarnings(config), ...referenceWarnings(config));
   if (config.backend.type === "local") warnings.push(...orphanedStates(resolve(config.backend.directory), config.backend.directory, stacks));
   const retired = `${staging}.previous`;
   if (existsSync(final)) renameSync(final, retired);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ConfigError, parseConfig, referenceWarnings } from "../lib/config";
 import { configValueFields } from "../lib/config-reference";
 import { API_CONSTRAINTS, apiConstraintsTable, schemaField, WITHOUT_AWS_CONSTRAINT, type ApiConstraint } from "../lib/config/api-constraints";
-import { reservedNameWarnings, sourceQuotaWarnings } from "../lib/quotas";
+import { reservedNameWarnings, sessionTagWarnings, sourceQuotaWarnings } from "../lib/quotas";
 import { rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
 
 type Json = Record<string, unknown>;
@@ -73,7 +73,7 @@ function problemPaths(data: Json): string[] {
 /** Warnings a synth would print for a config. */
 function warningsOf(data: Json): string[] {
   const config = parseConfig(data, "test");
-  return [...sourceQuotaWarnings(config), ...reservedNameWarnings(config), ...referenceWarnings(config)];
+  return [...sourceQuotaWarnings(config), ...sessionTagWarnings(config), ...reservedNameWarnings(config), ...referenceWarnings(config)];
 }
 
 const REFUSED = API_CONSTRAINTS.filter((row) => !row.warned);
@@ -83,7 +83,8 @@ describe("every value that reaches an AWS API", () => {
   it.each(WARNED.map((row) => [row.field, row.constraint, row]))("warns, without refusing, if %s is %s", (_field, _constraint, row) => {
     const data = violating(row);
     expect(problemPaths(data)).toEqual([]);
-    expect(warningsOf(data).join("\n")).toContain(`${row.field} "${String(row.violation)}"`);
+    // A value the warning can quote is quoted; a map of session tags is named by its field.
+    expect(warningsOf(data).join("\n")).toContain(typeof row.violation === "string" ? `${row.field} "${row.violation}"` : row.field);
   });
 
   it.each(REFUSED.map((row) => [row.field, row.parameter, row]))("fails if %s breaks %s's rule", (_field, _parameter, row) => {

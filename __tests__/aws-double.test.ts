@@ -24,6 +24,7 @@ import {
   CreateTagsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeInstanceTypesCommand,
   DescribeSubnetsCommand,
   EC2Client,
   ModifyVolumeCommand,
@@ -458,6 +459,19 @@ describe("the AWS double's EC2 applies EC2's input rules, answering with EC2's e
     expect(await launch({ InstanceType: "t3.gigantic" as RunInstancesCommandInput["InstanceType"] })).toBe("InvalidParameterValue");
   });
 
+  it("refuses its HVM images on a type that boots only paravirtual images (InvalidParameterCombination), and says so in DescribeInstanceTypes", async () => {
+    // WHEN an HVM image is launched on t1.micro and m1.small, and on t3.micro
+    // THEN
+    expect(await launch({ InstanceType: "t1.micro" })).toBe("InvalidParameterCombination");
+    expect(await launch({ InstanceType: "m1.small" })).toBe("InvalidParameterCombination");
+    expect(await launch({ InstanceType: "t3.micro" })).toBe("ok");
+    const { InstanceTypes = [] } = await ec2().send(new DescribeInstanceTypesCommand({ InstanceTypes: ["t1.micro", "t3.micro"] }));
+    expect(InstanceTypes.map((t) => [t.InstanceType, t.SupportedVirtualizationTypes, t.CurrentGeneration])).toEqual([
+      ["t1.micro", ["paravirtual"], false],
+      ["t3.micro", ["hvm"], true],
+    ]);
+  });
+
   it("holds images and subnets per region and account: an ID of one is not found in another", async () => {
     // GIVEN an image and a subnet of us-east-2 in 222222222222
     const { Images = [] } = await ec2().send(
@@ -560,6 +574,29 @@ describe("the AWS double's STS applies AssumeRole's input rules, answering with 
     expect(await assume({ Tags: [{ Key: "aws:team", Value: "x" }] })).toBe("ValidationError");
     expect(await assume({ Tags: [{ Key: "k", Value: "v".repeat(257) }] })).toBe("ValidationError");
     expect(await assume({ Tags: tags(1), TransitiveTagKeys: ["other"] })).toBe("InvalidParameterValue");
+  });
+
+  it("answers the packed size of session tags, and refuses tags past STS's packed space as AWS words it (PackedPolicyTooLarge)", async () => {
+    // GIVEN the published measurement's 9 tags of 250-character values, and two tags of 100
+    const measured = Array.from({ length: 9 }, (_, i) => ({ Key: `T${i + 1}`, Value: "a".repeat(250) }));
+    const small = [
+      { Key: "a", Value: "v".repeat(99) },
+      { Key: "b", Value: "v".repeat(99) },
+    ];
+    // WHEN
+    const refusal = await sts("source")
+      .send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: "rules", Tags: measured }))
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    const answer = await sts("source").send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: "rules", Tags: small }));
+    // THEN the SDK names STS's PackedPolicyTooLarge code as it did against AWS in the measurement
+    expect({ name: refusal?.name, message: refusal?.message }).toEqual({
+      name: "PackedPolicyTooLargeException",
+      message: "Packed size of session tags consumes 498% of allotted space.",
+    });
+    expect(answer.PackedPolicySize).toBe(44);
   });
 
   it("refuses AssumeRole to an account's root user, though the trust names its account and it may do anything there", async () => {

@@ -279,6 +279,39 @@ describe("parseConfig: limits of the names the stacks derive, and principals tha
     );
   });
 
+  it("fails if a trusted principal is listed twice", () => {
+    const ops = `arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`;
+    expect(problemAt(withRole({ trustedPrincipalArns: [ops, ops] }), "role.trustedPrincipalArns[1]")).toBe(
+      `got "${ops}"; it is listed twice (role.trustedPrincipalArns[0]): list each principal once`,
+    );
+  });
+
+  it.each([
+    ["case", "role/ops", "role/Ops", "role"],
+    ["path", "user/team-a/alice", "user/team-b/alice", "user"],
+  ])("fails if two trusted principals differ only in %s: IAM names one principal once per account, so one could never match", (_, a, b, kind) => {
+    const [first, again] = [a, b].map((p) => `arn:aws:iam::${SOURCE_ACCOUNT}:${p}`);
+    expect(problemAt(withRole({ trustedPrincipalArns: [first, again] }), "role.trustedPrincipalArns[1]")).toBe(
+      `got "${again}"; it names the same ${kind} as "${first}": IAM names each once per account whatever its path and case, so only one can exist, and aws:PrincipalArn matches only the exact ARN (role.trustedPrincipalArns[0]): list each principal once`,
+    );
+  });
+
+  it("fails if a trusted principal and an attachTo name share a resource address, and takes one principal named in both", () => {
+    // GIVEN the role dev.ops in attachTo, and devops (whose address is the same) or dev.ops itself among the trusted principals
+    const attach = (arn: string) =>
+      rawConfig({ source: source({ attachTo: { roles: ["dev.ops"] } }), role: { name: "r", trustedPrincipalArns: [arn] } });
+    // THEN
+    expect(problemAt(attach(`arn:aws:iam::${SOURCE_ACCOUNT}:role/devops`), "role.trustedPrincipalArns[0]")).toBe(
+      `got "arn:aws:iam::${SOURCE_ACCOUNT}:role/devops"; it and "dev.ops" differ only in case or in +=,.@, which resource addresses drop (source.attachTo.roles[0]): list each principal once`,
+    );
+    expect(() => parseConfig(attach(`arn:aws:iam::${SOURCE_ACCOUNT}:role/team/dev.ops`))).not.toThrow();
+  });
+
+  it("takes a user and a role of the same name: IAM names users and roles apart", () => {
+    const principals = ["user/ops", "role/ops"].map((p) => `arn:aws:iam::${SOURCE_ACCOUNT}:${p}`);
+    expect(() => parseConfig(withRole({ trustedPrincipalArns: principals }))).not.toThrow();
+  });
+
   it("fails if two destinations are in the same account, where both would create the same role", () => {
     const data = rawConfig({
       destinations: [
@@ -771,7 +804,7 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
     ["regions in the partition", { region: "cn-north-1" }],
     ["the Project tag comes from project", { tags: { Project: "other" } }],
     ["derived names within IAM's limits", { ...role({ name: "r".repeat(60) }), ...source({ createUser: true }) }],
-    ["attachTo entries listed once", source({ attachTo: { groups: ["ops", "ops"] } })],
+    ["each attached principal once", source({ attachTo: { groups: ["ops", "ops"] } })],
     ["at most 50 tags a resource", { tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])) }],
     [
       "the trust policy within its quota",
@@ -810,6 +843,7 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
         ],
       },
     ],
+    ["an HVM image's instance type", { instance: { instanceType: "t1.micro" } }],
   ];
   // A rule that reads instance is checked beside a shape error in tags instead.
   const shapeError = (violation: Json): Json =>
@@ -1028,6 +1062,25 @@ describe("parseConfig: references that cannot resolve", () => {
     expect(problemAt(withRole({ trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`, root] }), "role.trustedPrincipalArns[1]")).toBe(
       `got "${root}"; that is the account's root user, and STS refuses AssumeRole to it ("Roles may not be assumed by root accounts"): to let every principal of the source account that its own policies allow, leave role.trustedPrincipalArns empty; otherwise name users or roles`,
     );
+  });
+
+  it.each([
+    ["instance.instanceType", { instanceType: "t1.micro" }, {}],
+    ["destinations[1].instanceType", { instanceType: "t3.micro" }, { region: "us-east-2", instanceType: "m1.small" }],
+  ])("fails if %s boots only paravirtual images and no instance.ami is given: the Ubuntu image looked up is HVM", (path, instance, second) => {
+    const type = path === "instance.instanceType" ? "t1.micro" : "m1.small";
+    expect(problemAt(inRegions(instance, second), path)).toBe(
+      `got "${type}"; that previous-generation type boots only paravirtual (PV) images, and without instance.ami the stack launches Canonical's Ubuntu 24.04, an HVM image, which RunInstances refuses on it (InvalidParameterCombination): choose a current-generation type such as t3.micro`,
+    );
+  });
+
+  it("warns, without refusing, when a paravirtual-only type is given its own image: the config cannot tell the image's virtualization type", () => {
+    // GIVEN m1.small with an explicit AMI, once for the destinations that take instance.instanceType
+    const config = parseConfig(inRegions({ instanceType: "m1.small", ami: "ami-0123456789abcdef0" }, { region: "us-east-2" }));
+    // THEN
+    expect(referenceWarnings(config).filter((w) => w.includes("paravirtual"))).toEqual([
+      'instance.instanceType "m1.small" boots only paravirtual (PV) images: instance.ami "ami-0123456789abcdef0" must be one, or RunInstances refuses the pair (InvalidParameterCombination); the config cannot tell an image\'s virtualization type',
+    ]);
   });
 
   it("fails if a trusted principal's path is longer than any IAM could create, and takes the longest it could", () => {

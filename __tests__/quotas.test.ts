@@ -1,4 +1,4 @@
-import { reservedNameWarnings, sourceQuotaWarnings } from "../lib/quotas";
+import { reservedNameWarnings, sessionTagCharacters, sessionTagWarnings, sourceQuotaWarnings } from "../lib/quotas";
 import { parseConfig } from "../lib/config";
 import { config, destinations, edgeRawConfig, policyOf, synthApp } from "./support/fixtures";
 
@@ -26,6 +26,32 @@ describe("sourceQuotaWarnings", () => {
       "each of the 11 destinations attaches its own managed policy to every user and role named, over IAM's default quota of 10 managed policies per user or role (the policies they hold already count too): ask for a raised quota (at most 20) before deploying, or attach to groups",
     ]);
     expect(sourceQuotaWarnings(ten)).toEqual([]);
+  });
+});
+
+describe("sessionTagWarnings", () => {
+  const tagged = (sessionTags: Record<string, string>) => config({}, { sessionTags });
+
+  it("warns of the one published measurement's tags: 9 values of 250 characters took 498% of STS's packed space", () => {
+    // GIVEN the measured tags
+    const measured = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`T${i + 1}`, "a".repeat(250)]));
+    // THEN
+    expect(sessionTagCharacters(measured)).toBe(2268);
+    expect(sessionTagWarnings(tagged(measured))).toEqual([
+      "role.sessionTags hold 2268 characters: STS packs session tags into a space AWS does not publish, and at the one published measurement (2,268 characters took 498% of it) these would take about 498%, so AssumeRole may be refused (PackedPolicyTooLarge): send fewer or shorter tags",
+    ]);
+  });
+
+  it("warns from 80% of the space as the measurement puts it: 363 characters, not 362", () => {
+    // GIVEN two tags of 1-character keys whose values make 363 and 362 characters in all
+    const warnings = (characters: number) => sessionTagWarnings(tagged({ a: "v".repeat(180), b: "v".repeat(characters - 182) }));
+    // THEN
+    expect(warnings(363)).toEqual([expect.stringContaining("would take about 80%")]);
+    expect(warnings(362)).toEqual([]);
+  });
+
+  it("says nothing of a few short tags", () => {
+    expect(sessionTagWarnings(tagged({ team: "platform", env: "prod" }))).toEqual([]);
   });
 });
 

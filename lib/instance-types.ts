@@ -26,3 +26,14 @@ export function architectureOf(instanceType: string): "arm64" | "x86_64" {
 export function needsDedicatedHost(instanceType: string): boolean {
   return instanceType.startsWith("mac");
 }
+
+/**
+ * Families that boot only paravirtual (PV) images: "Some previous generation instance types, such as T1, C1, M1, and
+ * M2 do not support Linux HVM AMIs" (EC2 User Guide, Linux AMI virtualization types). RunInstances refuses an HVM
+ * image on them (InvalidParameterCombination), and every image this stack looks up is HVM.
+ */
+export const PARAVIRTUAL_ONLY_FAMILIES: readonly string[] = ["t1", "c1", "m1", "m2"];
+
+export function runsOnlyParavirtual(instanceType: string): boolean {
+  return PARAVIRTUAL_ONLY_FAMILIES.includes(instanceType.split(".")[0]);
+}

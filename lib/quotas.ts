@@ -42,6 +42,33 @@ export function sourceQuotaWarnings(config: AppConfig): string[] {
 }
 
 /**
+ * STS packs a session's tags into a binary form whose limit AWS does not publish: "your request can fail for this
+ * limit even if your plaintext meets the other requirements" (STS API Reference, AssumeRole). One published
+ * measurement: 9 tags of a 2-character key and a 250-character value, 2,268 characters in all, took 498% of it
+ * ("Packed size of session tags consumes 498% of allotted space", aws-actions/configure-aws-credentials#1898).
+ */
+export const PACKED_SESSION_TAGS_MEASURED = { characters: 2268, percent: 498 } as const;
+
+/** The characters session tags hold, keys and values, as the measurement counted them. */
+export function sessionTagCharacters(tags: Readonly<Record<string, string>>): number {
+  return Object.entries(tags).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+}
+
+/**
+ * The session tags' share of STS's packed space, extrapolated from the one measurement: AWS documents no size, so
+ * the config warns from QUOTA_WARNING_SHARE of it rather than refusing.
+ */
+export function sessionTagWarnings(config: AppConfig): string[] {
+  const characters = sessionTagCharacters(config.role.sessionTags);
+  const { characters: measured, percent } = PACKED_SESSION_TAGS_MEASURED;
+  const share = Math.round((characters * percent) / measured);
+  if (share < QUOTA_WARNING_SHARE * 100) return [];
+  return [
+    `role.sessionTags hold ${characters} characters: STS packs session tags into a space AWS does not publish, and at the one published measurement (${measured.toLocaleString("en-US")} characters took ${percent}% of it) these would take about ${share}%, so AssumeRole may be refused (PackedPolicyTooLarge): send fewer or shorter tags`,
+  ];
+}
+
+/**
  * Names AWS keeps for its own roles. Its documentation does not say whether CreateRole refuses them in a customer's
  * role, so the config warns rather than refuses.
  */

@@ -526,6 +526,43 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     },
     kind: SERVICE,
   },
+  {
+    field: "role.trustedPrincipalArns",
+    parameter: "trust policy, aws:PrincipalArn; iam:AttachRolePolicy / AttachUserPolicy (the assume-role policy on each)",
+    constraint:
+      "each user or role once: IAM names a user or role once per account whatever its path and case (so of two such ARNs only one can exist, and aws:PrincipalArn matches the exact ARN), and names that differ only in +=,.@ share a Terraform resource address",
+    source: "IAM User Guide, IAM identifiers (friendly names are unique regardless of case); Terraform, resource names",
+    violation: ["arn:aws:iam::111111111111:role/ops", "arn:aws:iam::111111111111:role/Ops"],
+    kind: SERVICE,
+  },
+  {
+    field: "instance.instanceType",
+    parameter: "ec2:RunInstances InstanceType with ImageId (Canonical's Ubuntu 24.04, HVM, when instance.ami is omitted)",
+    constraint: "a type that boots HVM images: not t1, c1, m1 or m2, which boot only paravirtual ones (InvalidParameterCombination)",
+    source: "Amazon EC2 User Guide, Linux AMI virtualization types",
+    violation: "t1.micro",
+    kind: SERVICE,
+  },
+  {
+    field: "instance.instanceType",
+    parameter: "ec2:RunInstances InstanceType with ImageId (instance.ami)",
+    constraint: "with t1, c1, m1 or m2, an image of paravirtual type; the config cannot tell an image's virtualization type: warned",
+    source: "Amazon EC2 User Guide, Linux AMI virtualization types",
+    violation: "m1.small",
+    alongside: { "instance.ami": "ami-0123456789abcdef0" },
+    kind: SERVICE,
+    warned: true,
+  },
+  {
+    field: "role.sessionTags",
+    parameter: "sts:AssumeRole Tags (the EC2 stack's provider)",
+    constraint:
+      "within STS's packed space for session tags, whose size AWS does not publish; warned from 80% of it as one published measurement puts it (2,268 characters took 498%)",
+    source: `${STS}, AssumeRole (PackedPolicySize); aws-actions/configure-aws-credentials#1898 (the measurement)`,
+    violation: Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`T${i + 1}`, "a".repeat(250)])),
+    kind: SERVICE,
+    warned: true,
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { runsOnlyParavirtual } from "../instance-types";
 import type { ConfigProblem } from "./problems";
 import type { AppConfig } from "./schema";
 
@@ -112,12 +113,45 @@ function regionalIdProblems(config: AppConfig): ConfigProblem[] {
   return problems;
 }
 
+/** Each destination's instance type, with the field that sets it. */
+function instanceTypesOf(config: AppConfig): { path: string; instanceType: string }[] {
+  return config.destinations.map((destination, index) =>
+    destination.instanceType
+      ? { path: `destinations[${index}].instanceType`, instanceType: destination.instanceType }
+      : { path: "instance.instanceType", instanceType: config.instance.instanceType },
+  );
+}
+
+/** Destinations without their own type share instance.instanceType: each field once. */
+function uniquePaths<T extends { path: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((item) => [item.path, item])).values()];
+}
+
+/**
+ * Without instance.ami the stack launches Canonical's Ubuntu 24.04, an HVM image, which RunInstances refuses on a
+ * type that boots only paravirtual images ("Non-Windows instances with a virtualization type of 'hvm' are currently
+ * not supported for this instance type": InvalidParameterCombination).
+ */
+function paravirtualTypeProblems(config: AppConfig): ConfigProblem[] {
+  if (config.instance.ami) return [];
+  return uniquePaths(instanceTypesOf(config)).flatMap(({ path, instanceType }) => {
+    if (!runsOnlyParavirtual(instanceType)) return [];
+    return [
+      {
+        path,
+        message: `got "${instanceType}"; that previous-generation type boots only paravirtual (PV) images, and without instance.ami the stack launches Canonical's Ubuntu 24.04, an HVM image, which RunInstances refuses on it (InvalidParameterCombination): choose a current-generation type such as t3.micro`,
+      },
+    ];
+  });
+}
+
 /** The rules of this module, for CROSS_FIELD_RULES: each with the top-level fields it reads. */
 export const REFERENCE_RULES = [
   { check: uncreatableArnProblems, reads: ["role", "backend"] },
   { check: stateRolePartitionProblems, reads: ["backend", "partition"] },
   { check: rootPrincipalProblems, reads: ["role"] },
   { check: regionalIdProblems, reads: ["instance", "destinations", "region", "role"] },
+  { check: paravirtualTypeProblems, reads: ["instance", "destinations"] },
 ] as const satisfies readonly { readonly check: (config: AppConfig) => ConfigProblem[]; readonly reads: readonly (keyof AppConfig)[] }[];
 
 /**
@@ -137,6 +171,12 @@ export function referenceWarnings(config: AppConfig): string[] {
     warnings.push(
       `instance.subnetId "${config.instance.subnetId}" is used by ${accounts} destination accounts: a subnet belongs to one, so the others can launch into it only if it is shared with them through AWS RAM: check it is`,
     );
+  if (config.instance.ami)
+    for (const { path, instanceType } of uniquePaths(instanceTypesOf(config)))
+      if (runsOnlyParavirtual(instanceType))
+        warnings.push(
+          `${path} "${instanceType}" boots only paravirtual (PV) images: instance.ami "${config.instance.ami}" must be one, or RunInstances refuses the pair (InvalidParameterCombination); the config cannot tell an image's virtualization type`,
+        );
   const roles = [...config.role.trustedPrincipalArns.filter((arn) => arn.includes(":role/")), ...(config.source.attachTo?.roles ?? [])];
   if (config.role.requireMfa && roles.length > 0)
     warnings.push(

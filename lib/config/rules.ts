@@ -1,5 +1,5 @@
 import { ciOidcSettings, trustedPrincipalArns } from "../ci-oidc";
-import { assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
+import { addressName, assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
 import { ATTACHED_POLICY_QUOTAS } from "../quotas";
 import { regionPartition, REGIONS_UNKNOWN_TO_TERRAFORM } from "../regions";
@@ -204,26 +204,57 @@ function ciOidcProblems(config: AppConfig): ConfigProblem[] {
   return problems;
 }
 
+/** A name the IAM stack attaches the assume-role policy to, and the config field it came from. */
+interface AttachedName {
+  readonly name: string;
+  readonly path: string;
+  /** Set when the name comes from role.trustedPrincipalArns. */
+  readonly arn?: string;
+}
+
+/** The groups, roles and users the assume-role policy is attached to, each with where the config names it. */
+function attachedNames(config: AppConfig): Record<"groups" | "roles" | "users", AttachedName[]> {
+  const attachTo = config.source.attachTo ?? { groups: [], roles: [], users: [] };
+  const listed = (kind: "groups" | "roles" | "users") => attachTo[kind].map((name, i) => ({ name, path: `source.attachTo.${kind}[${i}]` }));
+  const trusted = (kind: "role" | "user") =>
+    config.role.trustedPrincipalArns.flatMap((arn, i) => {
+      const [, , , principal = ""] = PRINCIPAL_ARN.exec(arn) ?? [];
+      return principal.startsWith(`${kind}/`)
+        ? [{ name: principal.slice(principal.lastIndexOf("/") + 1), path: `role.trustedPrincipalArns[${i}]`, arn }]
+        : [];
+    });
+  return { groups: listed("groups"), roles: [...listed("roles"), ...trusted("role")], users: [...listed("users"), ...trusted("user")] };
+}
+
+/** Why two names the IAM stack attaches to cannot both be there, or undefined when they are one principal named twice on purpose. */
+function collision(first: AttachedName, again: AttachedName): string | undefined {
+  if (first.arn !== undefined && first.arn === again.arn) return "it is listed twice";
+  const samePrincipal = first.name.toLowerCase() === again.name.toLowerCase();
+  if (samePrincipal && first.arn && again.arn)
+    return `it names the same ${again.arn.includes(":role/") ? "role" : "user"} as "${first.arn}": IAM names each once per account whatever its path and case, so only one can exist, and aws:PrincipalArn matches only the exact ARN`;
+  if (first.name === again.name) return first.arn || again.arn ? undefined : "it is listed twice";
+  return `it and "${first.name}" differ only in case or in +=,.@, which resource addresses drop`;
+}
+
 /**
- * Each attachTo entry becomes a resource whose address is made from its name
- * with `+=,.@` stripped: a duplicate, or two names that differ only in those,
- * would collide and one principal would silently get no access.
+ * Each name the assume-role policy is attached to (source.attachTo and the
+ * trusted principals) becomes a resource whose address is made from it with
+ * `+=,.@` dropped (addressName): a duplicate, or two names that differ only in
+ * those or in case (IAM names are unique regardless of case), would collide,
+ * and one principal would silently get no access.
  */
-function attachToProblems(config: AppConfig): ConfigProblem[] {
-  const attachTo = config.source.attachTo;
-  if (!attachTo) return [];
-  return (["groups", "roles", "users"] as const).flatMap((kind) => {
-    const names = attachTo[kind];
-    // IAM names are unique regardless of case; resource addresses drop +=,.@.
-    return repeats(names, (name) => name.toLowerCase().replace(/[+=,.@]/g, "")).map(({ index, first }) => {
-      const why =
-        names[first] === names[index]
-          ? "it is listed twice"
-          : `it and "${names[first]}" differ only in case or in +=,.@, which resource addresses drop`;
-      return {
-        path: `source.attachTo.${kind}[${index}]`,
-        message: `got "${names[index]}"; ${why} (source.attachTo.${kind}[${first}]): list each principal once`,
-      };
+function attachedNameProblems(config: AppConfig): ConfigProblem[] {
+  return Object.values(attachedNames(config)).flatMap((names) => {
+    const seen = new Map<string, AttachedName>();
+    return names.flatMap((entry) => {
+      const key = addressName(entry.name).toLowerCase();
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, entry);
+        return [];
+      }
+      const why = collision(first, entry);
+      return why ? [{ path: entry.path, message: `got "${entry.arn ?? entry.name}"; ${why} (${first.path}): list each principal once` }] : [];
     });
   });
 }
@@ -434,7 +465,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: regionsInPartition, reads: ["region", "destinations", "backend", "partition"] },
   { check: projectTagFromProject, reads: ["tags", "destinations"] },
   { check: derivedNameProblems, reads: ["source", "destinations", "role"] },
-  { check: attachToProblems, reads: ["source"] },
+  { check: attachedNameProblems, reads: ["source", "role"] },
   { check: sharedAccountProblems, reads: ["destinations", "role"] },
   { check: tagCountProblems, reads: ["tags", "destinations"] },
   { check: trustPolicySizeProblems, reads: ["destinations", "role", "partition", "source"] },

@@ -24,6 +24,8 @@ interface InstanceTypeInfo {
   readonly memoryMiB: number;
   readonly burstable: boolean;
   readonly defaultCredits?: "standard" | "unlimited";
+  /** Previous-generation types that boot only paravirtual images. @default false */
+  readonly paravirtualOnly?: boolean;
 }
 
 /** The instance types the double offers (in every zone); others do not exist here. */
@@ -39,6 +41,8 @@ const INSTANCE_TYPES: Record<string, InstanceTypeInfo> = {
   "m7g.large": { arch: "arm64", vcpus: 2, memoryMiB: 8192, burstable: false },
   "c5.large": { arch: "x86_64", vcpus: 2, memoryMiB: 4096, burstable: false },
   "p5.48xlarge": { arch: "x86_64", vcpus: 192, memoryMiB: 2097152, burstable: false },
+  "t1.micro": { arch: "x86_64", vcpus: 1, memoryMiB: 627, burstable: true, defaultCredits: "standard", paravirtualOnly: true },
+  "m1.small": { arch: "x86_64", vcpus: 1, memoryMiB: 1740, burstable: false, paravirtualOnly: true },
 };
 
 interface Image {
@@ -507,24 +511,28 @@ export class Ec2Service implements Service {
             const info = typeInfo(name);
             return {
               instanceType: name,
-              currentGeneration: true,
+              currentGeneration: !info.paravirtualOnly,
               freeTierEligible: name === "t3.micro" || name === "t2.micro",
               supportedUsageClasses: ["on-demand", "spot"],
               supportedRootDeviceTypes: ["ebs"],
-              supportedVirtualizationTypes: ["hvm"],
+              supportedVirtualizationTypes: info.paravirtualOnly ? ["paravirtual"] : ["hvm"],
               bareMetal: false,
-              hypervisor: "nitro",
+              hypervisor: info.paravirtualOnly ? "xen" : "nitro",
               processorInfo: { supportedArchitectures: [info.arch], sustainedClockSpeedInGhz: 2.5 },
               vCpuInfo: { defaultVCpus: info.vcpus, defaultCores: Math.max(1, info.vcpus / 2), defaultThreadsPerCore: info.vcpus > 1 ? 2 : 1 },
               memoryInfo: { sizeInMiB: info.memoryMiB },
               instanceStorageSupported: false,
-              ebsInfo: { ebsOptimizedSupport: "default", encryptionSupport: "supported", nvmeSupport: "required" },
+              ebsInfo: {
+                ebsOptimizedSupport: "default",
+                encryptionSupport: "supported",
+                nvmeSupport: info.paravirtualOnly ? "unsupported" : "required",
+              },
               networkInfo: {
                 networkPerformance: "Up to 5 Gigabit",
                 maximumNetworkInterfaces: 2,
                 ipv4AddressesPerInterface: 2,
                 ipv6Supported: true,
-                enaSupport: "required",
+                enaSupport: info.paravirtualOnly ? "unsupported" : "required",
               },
               placementGroupInfo: { supportedStrategies: ["partition", "spread"] },
               hibernationSupported: true,
@@ -898,6 +906,12 @@ export class Ec2Service implements Service {
       throw new AwsError(
         "InvalidParameterValue",
         `The architecture '${info.arch}' of the specified instance type does not match the architecture '${image.arch}' of the specified AMI.`,
+      );
+    // Every image here is HVM, as Canonical's are.
+    if (info.paravirtualOnly)
+      throw new AwsError(
+        "InvalidParameterCombination",
+        "Non-Windows instances with a virtualization type of 'hvm' are currently not supported for this instance type.",
       );
 
     const nic = p.list("NetworkInterface").find((n) => n.get("DeviceIndex") === "0");

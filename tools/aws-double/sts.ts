@@ -29,6 +29,12 @@ export const STS_RULES = {
   sourceIdentity: { min: 2, max: 64, pattern: "[\\w+=,.@-]*" },
   /** Session tags and transitive tag keys, each. */
   maxTags: 50,
+  /**
+   * STS packs session tags into a space whose size AWS does not publish. One published measurement sets the double's:
+   * 9 tags of 2-character keys and 250-character values, 2,268 characters, took 498% of it
+   * (aws-actions/configure-aws-credentials#1898).
+   */
+  packedSessionTags: { characters: 2268, percent: 498 },
 } as const;
 // Registered JWT claims that AWS does not turn into condition keys.
 const NOT_CONDITION_KEYS = new Set(["iss", "exp", "iat", "nbf", "jti"]);
@@ -103,13 +109,16 @@ export class StsService implements Service {
       }
     }
     if (!this.iam.propagated(roleArn, c.now)) throw denied();
+    const sessionTags = { ...(c.caller.session?.tags ?? {}), ...tags };
+    const packed = packedSize(sessionTags);
+    if (packed > 100) throw new AwsError("PackedPolicyTooLarge", `Packed size of session tags consumes ${packed}% of allotted space.`);
     const session = this.issue(role, c.params, c.now, {
       sessionName,
-      tags: { ...(c.caller.session?.tags ?? {}), ...tags },
+      tags: sessionTags,
       sourceIdentity: sourceIdentity ?? c.caller.session?.sourceIdentity,
       mfa: c.caller.mfa,
     });
-    return { ...session.response, PackedPolicySize: Object.keys(tags).length ? 6 : undefined, SourceIdentity: session.sourceIdentity };
+    return { ...session.response, PackedPolicySize: Object.keys(tags).length ? packed : undefined, SourceIdentity: session.sourceIdentity };
   }
 
   private assumeRoleWithWebIdentity(c: UnsignedCallContext) {
@@ -196,3 +205,10 @@ const tooMany = (member: string) =>
     "ValidationError",
     `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${STS_RULES.maxTags}`,
   );
+
+/** The share, in percent, of STS's packed space a session's tags take, keys and values counted as the measurement did. */
+function packedSize(tags: Readonly<Record<string, string>>): number {
+  const characters = Object.entries(tags).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+  const { characters: measured, percent } = STS_RULES.packedSessionTags;
+  return Math.round((characters * percent) / measured);
+}
