@@ -686,6 +686,38 @@ describe("the AWS double's IAM applies IAM's service rules beyond each parameter
     expect(await code(iam().send(new AttachRolePolicyCommand({ RoleName: "bounded-here", PolicyArn: own })))).toBe("ok");
   });
 
+  it("knows AWS's managed policies as AWS publishes them, each at its path only, and a boundary of one caps the role", async () => {
+    // GIVEN boundaries named wrongly, at the wrong path, and right
+    expect(await role("bounded-by-none", { PermissionsBoundary: "arn:aws:iam::aws:policy/PowerUser" })).toBe("NoSuchEntityException");
+    expect(await role("bounded-off-path", { PermissionsBoundary: "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole" })).toBe(
+      "NoSuchEntityException",
+    );
+    expect(await role("bounded-on-path", { PermissionsBoundary: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" })).toBe("ok");
+    // WHEN a role that may do anything in EC2, bounded by ReadOnlyAccess, launches an instance
+    expect(await role("read-only-bounded", { PermissionsBoundary: "arn:aws:iam::aws:policy/ReadOnlyAccess" })).toBe("ok");
+    await iam().send(new AttachRolePolicyCommand({ RoleName: "read-only-bounded", PolicyArn: "arn:aws:iam::aws:policy/AmazonEC2FullAccess" }));
+    const { Credentials } = await sts("source").send(
+      new AssumeRoleCommand({ RoleArn: "arn:aws:iam::222222222222:role/read-only-bounded", RoleSessionName: "bounded", ExternalId: "x".repeat(8) }),
+    );
+    const ec2 = new EC2Client({
+      region: "us-east-2",
+      endpoint: double.url,
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken,
+      },
+      maxAttempts: 1,
+    });
+    const { Images = [] } = await ec2.send(new DescribeImagesCommand({ Owners: ["099720109477"] }));
+    const launched = await outcome(
+      ec2.send(new RunInstancesCommand({ ImageId: Images[0].ImageId, InstanceType: "t3.micro", MinCount: 1, MaxCount: 1 })),
+    );
+    // THEN it may read, as the boundary allows, and not launch, which the boundary never allows
+    expect(Images.length).toBeGreaterThan(0);
+    expect(launched).toBe("UnauthorizedOperation");
+  });
+
   it("attaches at most 10 managed policies to a group", async () => {
     await iam().send(new CreateGroupCommand({ GroupName: "many-policies" }));
     const arns = await Promise.all(Array.from({ length: 11 }, async (_, i) => (await policy("destination", `many-${i}`)).Policy?.Arn as string));

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConfigError, CROSS_FIELD_RULES, loadConfig, parseConfig, referenceWarnings, type ConfigProblem } from "../lib/config";
 import { DESTINATION_ACCOUNT, OTHER_ACCOUNT, rawConfig, SOURCE_ACCOUNT } from "./support/fixtures";
 import { withEnv } from "../tools/proof/env";
+import { AWS_MANAGED_POLICIES } from "../lib/aws-managed-policies";
 
 type Json = Record<string, unknown>;
 
@@ -844,6 +845,10 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
       },
     ],
     ["an HVM image's instance type", { instance: { instanceType: "t1.micro" } }],
+    [
+      "an AWS managed boundary where AWS publishes it, allowing the launch",
+      role({ permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+    ],
   ];
   // A rule that reads instance is checked beside a shape error in tags instead.
   const shapeError = (violation: Json): Json =>
@@ -1080,6 +1085,42 @@ describe("parseConfig: references that cannot resolve", () => {
     // THEN
     expect(referenceWarnings(config).filter((w) => w.includes("paravirtual"))).toEqual([
       'instance.instanceType "m1.small" boots only paravirtual (PV) images: instance.ami "ami-0123456789abcdef0" must be one, or RunInstances refuses the pair (InvalidParameterCombination); the config cannot tell an image\'s virtualization type',
+    ]);
+  });
+
+  it("fails if an AWS managed boundary is named at another path than AWS publishes it at, naming the right ARN", () => {
+    const wrong = "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole";
+    expect(problemAt(withRole({ permissionsBoundaryArn: wrong }), "role.permissionsBoundaryArn")).toBe(
+      `got "${wrong}"; AWS publishes that policy as arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole, and IAM finds a managed policy only at its path: use that ARN`,
+    );
+  });
+
+  it("fails if an AWS managed boundary never allows ec2:RunInstances: the role could never launch the instance", () => {
+    const readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    expect(problemAt(withRole({ permissionsBoundaryArn: readOnly }), "role.permissionsBoundaryArn")).toBe(
+      `got "${readOnly}"; as AWS publishes it (${AWS_MANAGED_POLICIES.asOf}), that policy never allows ec2:RunInstances, which the EC2 stack's role calls, and a boundary caps all the role may do: choose a boundary that allows them (AmazonEC2FullAccess, or a policy of the destination account), or none`,
+    );
+  });
+
+  it("fails if an AWS managed boundary allows the launch but never what follows it, naming each action", () => {
+    const message = problemAt(withRole({ permissionsBoundaryArn: "arn:aws:iam::aws:policy/AmazonECS_FullAccess" }), "role.permissionsBoundaryArn");
+    expect(message).toContain("that policy never allows ec2:CreateTags, ec2:StopInstances,");
+    expect(message).toContain("ec2:TerminateInstances");
+    expect(message).not.toContain("ec2:RunInstances");
+  });
+
+  it.each(["AmazonEC2FullAccess", "PowerUserAccess", "AdministratorAccess"])(
+    "takes the AWS managed boundary %s, which allows every call of the scoped policy",
+    (name) => {
+      const config = parseConfig(withRole({ permissionsBoundaryArn: `arn:aws:iam::aws:policy/${name}` }));
+      expect(referenceWarnings(config)).toEqual([]);
+    },
+  );
+
+  it("warns, without refusing, of an AWS managed boundary the published catalogue does not hold, with the name it likely meant", () => {
+    const config = parseConfig(withRole({ permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAcess" }));
+    expect(referenceWarnings(config)).toEqual([
+      `role.permissionsBoundaryArn "arn:aws:iam::aws:policy/ReadOnlyAcess" is not among the ${Object.keys(AWS_MANAGED_POLICIES.paths).length} AWS managed policies published as of ${AWS_MANAGED_POLICIES.asOf} (did you mean ReadOnlyAccess?): CreateRole refuses a boundary that does not exist (NoSuchEntity); check the name, unless AWS published it since`,
     ]);
   });
 

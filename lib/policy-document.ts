@@ -25,6 +25,11 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/** Every action a document's statements name, each once, in order. */
+export function policyActions(document: PolicyDocument): string[] {
+  return [...new Set(document.Statement.flatMap((s) => (typeof s.Action === "string" ? [s.Action] : s.Action)))];
+}
+
 /**
  * Merges condition entries, dropping operators left empty, so a statement
  * carries a `Condition` only when it has something to check.

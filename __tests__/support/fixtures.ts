@@ -55,7 +55,7 @@ export function edgeRawConfig(): Json {
       maxMfaAgeSeconds: 43200,
       maxSessionDurationSeconds: 43200,
       sourceOrgId: `o-${word("o", 32)}`,
-      permissionsBoundaryArn: `arn:aws:iam::aws:policy/${word("b", 128)}`,
+      permissionsBoundaryArn: `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/${word("b", 128)}`,
       sessionTags: tags("k", 50),
     },
     instance: { instanceType: "t3.micro", rootVolumeSizeGiB: 16384 },

@@ -563,6 +563,32 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     kind: SERVICE,
     warned: true,
   },
+  {
+    field: "role.permissionsBoundaryArn",
+    parameter: "iam:CreateRole PermissionsBoundary (an AWS managed policy)",
+    constraint: "the path AWS publishes the policy at (service-role/, job-function/...): NoSuchEntity at another",
+    source: "IAM User Guide, AWS managed policies; the published catalogue in lib/data/aws-managed-policies.json",
+    violation: "arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole",
+    kind: SERVICE,
+  },
+  {
+    field: "role.permissionsBoundaryArn",
+    parameter: "every ec2 call of the EC2 stack's role (the boundary caps the role's permissions)",
+    constraint:
+      "an AWS managed boundary that can allow each action of the scoped policy, RunInstances first, as AWS publishes it: UnauthorizedOperation at the first it never allows",
+    source: "IAM User Guide, Permissions boundaries for IAM entities (evaluation); the published documents",
+    violation: "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    kind: SERVICE,
+  },
+  {
+    field: "role.permissionsBoundaryArn",
+    parameter: "iam:CreateRole PermissionsBoundary (an AWS managed policy)",
+    constraint: "a policy AWS publishes; one the catalogue of lib/data does not hold may be newer than it: warned, with the name it likely meant",
+    source: "IAM User Guide, AWS managed policies; the published catalogue in lib/data/aws-managed-policies.json",
+    violation: "arn:aws:iam::aws:policy/ReadOnlyAcess",
+    kind: SERVICE,
+    warned: true,
+  },
 ];
 
 /**

@@ -1,5 +1,7 @@
+import { AWS_MANAGED_POLICIES, lookUpAwsManagedPolicy } from "../aws-managed-policies";
 import { runsOnlyParavirtual } from "../instance-types";
 import type { ConfigProblem } from "./problems";
+import { nearestKey } from "./suggest";
 import type { AppConfig } from "./schema";
 
 /**
@@ -73,6 +75,35 @@ function rootPrincipalProblems(config: AppConfig): ConfigProblem[] {
         ]
       : [],
   );
+}
+
+/** The boundary, when it is an AWS managed policy IAM could create a reference to. */
+function awsManagedBoundary(config: AppConfig): string | undefined {
+  const arn = config.role.permissionsBoundaryArn;
+  return arn && arn.split(":")[4] === "aws" && !uncreatableIamArn(arn) ? arn : undefined;
+}
+
+/**
+ * An AWS managed boundary must be where AWS publishes it (CreateRole answers NoSuchEntity otherwise), and must allow
+ * what the EC2 stack's role does: a boundary caps the role's permissions, so one that never allows an action the
+ * scoped policy grants fails the deploy at that call (UnauthorizedOperation), whichever role.permissions is.
+ */
+function awsManagedBoundaryProblems(config: AppConfig): ConfigProblem[] {
+  const arn = awsManagedBoundary(config);
+  if (!arn) return [];
+  const found = lookUpAwsManagedPolicy(arn);
+  const path = "role.permissionsBoundaryArn";
+  if (found.found === "elsewhere")
+    return [
+      { path, message: `got "${arn}"; AWS publishes that policy as ${found.arn}, and IAM finds a managed policy only at its path: use that ARN` },
+    ];
+  if (found.found === "no" || found.neverAllowed.length === 0) return [];
+  return [
+    {
+      path,
+      message: `got "${arn}"; as AWS publishes it (${AWS_MANAGED_POLICIES.asOf}), that policy never allows ${found.neverAllowed.join(", ")}, which the EC2 stack's role calls, and a boundary caps all the role may do: choose a boundary that allows them (AmazonEC2FullAccess, or a policy of the destination account), or none`,
+    },
+  ];
 }
 
 /** Each destination's region, by name. */
@@ -152,6 +183,7 @@ export const REFERENCE_RULES = [
   { check: rootPrincipalProblems, reads: ["role"] },
   { check: regionalIdProblems, reads: ["instance", "destinations", "region", "role"] },
   { check: paravirtualTypeProblems, reads: ["instance", "destinations"] },
+  { check: awsManagedBoundaryProblems, reads: ["role"] },
 ] as const satisfies readonly { readonly check: (config: AppConfig) => ConfigProblem[]; readonly reads: readonly (keyof AppConfig)[] }[];
 
 /**
@@ -177,6 +209,14 @@ export function referenceWarnings(config: AppConfig): string[] {
         warnings.push(
           `${path} "${instanceType}" boots only paravirtual (PV) images: instance.ami "${config.instance.ami}" must be one, or RunInstances refuses the pair (InvalidParameterCombination); the config cannot tell an image's virtualization type`,
         );
+  const boundary = awsManagedBoundary(config);
+  if (boundary && lookUpAwsManagedPolicy(boundary).found === "no") {
+    const name = boundary.slice(boundary.lastIndexOf("/") + 1);
+    const meant = nearestKey(name, Object.keys(AWS_MANAGED_POLICIES.paths));
+    warnings.push(
+      `role.permissionsBoundaryArn "${boundary}" is not among the ${Object.keys(AWS_MANAGED_POLICIES.paths).length} AWS managed policies published as of ${AWS_MANAGED_POLICIES.asOf}${meant ? ` (did you mean ${meant}?)` : ""}: CreateRole refuses a boundary that does not exist (NoSuchEntity); check the name, unless AWS published it since`,
+    );
+  }
   const roles = [...config.role.trustedPrincipalArns.filter((arn) => arn.includes(":role/")), ...(config.source.attachTo?.roles ?? [])];
   if (config.role.requireMfa && roles.length > 0)
     warnings.push(

@@ -1,4 +1,5 @@
 import type { Json, PrincipalPolicies } from "./authorizer";
+import { publishedAwsManagedPolicy } from "./aws-managed-policies";
 import type { Caller, CredentialStore, Credentials } from "./identity";
 import { awsQuery, AwsError, type QueryParams, type XmlValue } from "./protocol";
 import { memberTags, newId, requestTagContext, resourceTagContext, tagList, type CallContext, type Handler, type Service } from "./service";
@@ -90,22 +91,11 @@ interface Account {
 
 const ADMIN_POLICY = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
 
-/** AWS-managed policies the stacks may attach, keyed by name. */
-const AWS_MANAGED: Record<string, Json> = {
-  AdministratorAccess: ADMIN_POLICY,
-  AmazonEC2FullAccess: {
-    Version: "2012-10-17",
-    Statement: [
-      { Effect: "Allow", Action: ["ec2:*", "elasticloadbalancing:*", "cloudwatch:*", "autoscaling:*"], Resource: "*" },
-      {
-        Effect: "Allow",
-        Action: "iam:CreateServiceLinkedRole",
-        Resource: "*",
-        Condition: { StringEquals: { "iam:AWSServiceName": ["autoscaling.amazonaws.com", "ec2scheduled.amazonaws.com"] } },
-      },
-    ],
-  },
-};
+/**
+ * AdministratorAccess, which the double gives its admin users, without reading AWS's catalogue; every other AWS
+ * managed policy as AWS publishes it (publishedAwsManagedPolicy).
+ */
+const ADMINISTRATOR_ACCESS = "AdministratorAccess";
 
 const IAM_PATH = /^\/([\x21-\x7e]{1,510}\/)?$/;
 const IAM_NAME = /^[\w+=,.@-]+$/;
@@ -212,7 +202,7 @@ export class IamService implements Service {
    */
   createUserWithKey(accountId: string, userName: string, options: { admin?: boolean; mfa?: boolean; policies?: readonly Json[] } = {}): Credentials {
     const user = this.addUser(accountId, userName, "/", {});
-    if (options.admin) user.attached.add(this.awsManagedArn("AdministratorAccess"));
+    if (options.admin) user.attached.add(this.awsManagedArn(ADMINISTRATOR_ACCESS));
     (options.policies ?? []).forEach((document, index) => user.inline.set(`policy-${index}`, JSON.stringify(document)));
     return this.credentials.issueUserKey({ accountId, partition: this.partition, userName, userId: user.id, path: "/" }, { mfa: options.mfa });
   }
@@ -272,7 +262,7 @@ export class IamService implements Service {
 
   private managedDocument(arn: string): Json | undefined {
     const awsManaged = new RegExp(`^arn:${this.partition}:iam::aws:policy/(.+)$`).exec(arn);
-    if (awsManaged) return AWS_MANAGED[awsManaged[1]];
+    if (awsManaged) return awsManaged[1] === ADMINISTRATOR_ACCESS ? ADMIN_POLICY : publishedAwsManagedPolicy(awsManaged[1]);
     const accountId = arn.split(":")[4];
     const policy = [...this.account(accountId).policies.values()].find((p) => p.arn === arn);
     const version = policy?.versions.find((v) => v.id === policy.defaultVersion);
