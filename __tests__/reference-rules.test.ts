@@ -35,6 +35,15 @@ describe("referenceWarnings", () => {
     expect(referenceWarnings(single)).toEqual([]);
   });
 
+  it("warns of a port in the OIDC provider's URL only when there is one", () => {
+    const withUrl = (providerUrl: string) =>
+      parseConfig(rawConfig({ source: { accountId: SOURCE_ACCOUNT, ciOidc: { providerUrl, subjects: ["ci"], createProvider: false } } }));
+    expect(referenceWarnings(withUrl("https://issuer.example.com:8443/tenant"))).toEqual([
+      expect.stringContaining('source.ciOidc.providerUrl "https://issuer.example.com:8443/tenant" holds a port'),
+    ]);
+    expect(referenceWarnings(withUrl("https://issuer.example.com/tenant"))).toEqual([]);
+  });
+
   it("says nothing of role chaining when MFA is not required", () => {
     const roles = parseConfig(rawConfig({ role: { name: "r", trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`] } }));
     expect(referenceWarnings(roles)).toEqual([]);

@@ -589,6 +589,15 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     kind: SERVICE,
     warned: true,
   },
+  {
+    field: "source.ciOidc.providerUrl",
+    parameter: "iam:CreateOpenIDConnectProvider Url",
+    constraint: 'no port: the reference says the URL "should not contain a port number", not whether IAM refuses one: warned',
+    source: `${IAM}, CreateOpenIDConnectProvider`,
+    violation: "https://token.actions.githubusercontent.com:8443",
+    kind: SERVICE,
+    warned: true,
+  },
 ];
 
 /**

@@ -217,6 +217,11 @@ export function referenceWarnings(config: AppConfig): string[] {
       `role.permissionsBoundaryArn "${boundary}" is not among the ${Object.keys(AWS_MANAGED_POLICIES.paths).length} AWS managed policies published as of ${AWS_MANAGED_POLICIES.asOf}${meant ? ` (did you mean ${meant}?)` : ""}: CreateRole refuses a boundary that does not exist (NoSuchEntity); check the name, unless AWS published it since`,
     );
   }
+  const providerUrl = config.source.ciOidc?.providerUrl;
+  if (providerUrl && /^https:\/\/[^/]+:\d+/.test(providerUrl))
+    warnings.push(
+      `source.ciOidc.providerUrl "${providerUrl}" holds a port: CreateOpenIDConnectProvider's reference says the URL "should not contain a port number" without saying whether IAM refuses one, and the trust's condition keys would carry it too: use the issuer's URL without a port if its tokens' iss allows`,
+    );
   const roles = [...config.role.trustedPrincipalArns.filter((arn) => arn.includes(":role/")), ...(config.source.attachTo?.roles ?? [])];
   if (config.role.requireMfa && roles.length > 0)
     warnings.push(
