@@ -6,6 +6,7 @@ const unit = jestConfig.projects.find((project) => project.displayName === "unit
 const MUTATION_SUITES = [
   "app",
   "assume-role-grant",
+  "aws-managed-policies",
   "backend",
   "ci-oidc",
   "config",
@@ -42,6 +43,8 @@ export default {
     "lib/targets.ts",
     "lib/config/rules.ts",
     "lib/config/reference-rules.ts",
+    // Which AWS managed boundaries the config refuses.
+    "lib/aws-managed-policies.ts",
     // What keeps a state Terraform could not save from being planned over.
     "tools/operations/recovery.ts",
   ],
