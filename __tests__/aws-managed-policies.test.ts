@@ -26,6 +26,27 @@ describe("actionsNeverAllowed", () => {
     expect(actionsNeverAllowed(deny({ Resource: "arn:aws:ec2:*:*:instance/*" }), ACTIONS)).toEqual([]);
   });
 
+  it("matches an action's characters literally, not as a regular expression's", () => {
+    // GIVEN an Allow whose action holds a character regular expressions treat as special
+    const statements: PublishedStatement[] = [{ Effect: "Allow", Action: "ec2:RunInstances.", Resource: "*" }];
+    // WHEN the scoped actions are checked against it
+    const never = actionsNeverAllowed(statements, ACTIONS);
+    // THEN the dot names nothing but a dot, so it allows none of them
+    expect(never).toEqual(ACTIONS);
+  });
+
+  it("never reads a Deny as allowing, and reads a Deny without Resource as not on every resource", () => {
+    // GIVEN a document that only denies: once with a condition, once by NotResource
+    const statements: PublishedStatement[] = [
+      { Effect: "Deny", Action: "ec2:RunInstances", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      { Effect: "Deny", Action: "ec2:DescribeImages" },
+    ];
+    // WHEN the scoped actions are checked against it
+    const never = actionsNeverAllowed(statements, ACTIONS);
+    // THEN nothing allows any of them
+    expect(never).toEqual(ACTIONS);
+  });
+
   it("counts an Allow with a condition as allowing: only what no statement could allow is certain", () => {
     const statements: PublishedStatement[] = [
       { Effect: "Allow", Action: "ec2:*", Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": "us-east-1" } } },
@@ -43,6 +64,30 @@ describe("lookUpAwsManagedPolicy", () => {
     });
     expect(lookUpAwsManagedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess")).toEqual({ found: "yes", neverAllowed: ["ec2:RunInstances"] });
     expect(lookUpAwsManagedPolicy("arn:aws:iam::aws:policy/NoSuchPolicyAnywhere")).toEqual({ found: "no" });
+  });
+
+  it("finds nothing for what is not an AWS managed policy ARN, however near", () => {
+    // GIVEN strings that hold a catalogued name without being its ARN
+    const near = [
+      "xarn:aws:iam::aws:policy/ReadOnlyAccess",
+      "arn:aws:iam::aws:policy/ReadOnlyAccess/",
+      "arn:aws:iam::123456789012:policy/ReadOnlyAccess",
+      "ReadOnlyAccess",
+    ];
+    // WHEN each is looked up
+    const found = near.map(lookUpAwsManagedPolicy);
+    // THEN none is found
+    expect(found).toEqual(near.map(() => ({ found: "no" })));
+  });
+
+  it("gives the right ARN for a policy named under a path of several characters", () => {
+    // GIVEN a root policy named under service-role/, and a service-role policy at its own path
+    const misplaced = "arn:aws:iam::aws:policy/service-role/ReadOnlyAccess";
+    const placed = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+    // WHEN each is looked up
+    // THEN the first is elsewhere, the second found where it is
+    expect(lookUpAwsManagedPolicy(misplaced)).toEqual({ found: "elsewhere", arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" });
+    expect(lookUpAwsManagedPolicy(placed)).toEqual({ found: "yes", neverAllowed: ["ec2:RunInstances"] });
   });
 });
 

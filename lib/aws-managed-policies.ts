@@ -70,8 +70,10 @@ export type AwsManagedPolicyLookup =
  * actions it never allows (only ec2:RunInstances named, for a policy that never allows that).
  */
 export function lookUpAwsManagedPolicy(arn: string): AwsManagedPolicyLookup {
-  const [, prefix, path, name] = /^(arn:[\w-]+:iam::aws:policy\/)((?:.*\/)?)([^/]+)$/.exec(arn) ?? [];
-  const known = name === undefined ? undefined : AWS_MANAGED_POLICIES.paths[name];
+  const parts = /^(?<prefix>arn:[\w-]+:iam::aws:policy\/)(?<path>(?:.*\/)?)(?<name>[^/]+)$/.exec(arn)?.groups;
+  if (parts === undefined) return { found: "no" };
+  const { prefix, path, name } = parts as Record<"prefix" | "path" | "name", string>;
+  const known = AWS_MANAGED_POLICIES.paths[name];
   if (known === undefined) return { found: "no" };
   if (known !== path) return { found: "elsewhere", arn: `${prefix}${known}${name}` };
   return { found: "yes", neverAllowed: AWS_MANAGED_POLICIES.launching[name] ?? ["ec2:RunInstances"] };
