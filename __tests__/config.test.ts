@@ -313,6 +313,80 @@ describe("parseConfig: limits of the names the stacks derive, and principals tha
     expect(() => parseConfig(withRole({ trustedPrincipalArns: principals }))).not.toThrow();
   });
 
+  describe("the CI role and user the IAM stack creates", () => {
+    const ci = { subjects: ["repo:acme/infra:ref:refs/heads/main"] };
+    const CI_ROLE = "cross-account-ec2-destination-ci";
+    const USER = "cross-account-ec2-destination-user";
+    const arn = (principal: string) => `arn:aws:iam::${SOURCE_ACCOUNT}:${principal}`;
+    const created = (extra: Json, role: Json = {}, overrides: Json = {}) =>
+      rawConfig({ source: source(extra), role: { name: "cross-account-ec2", ...role }, ...overrides });
+
+    it.each([
+      [
+        "the CI role's own name",
+        { ciOidc: ci, attachTo: { roles: [CI_ROLE] } },
+        "source.attachTo.roles[0]",
+        CI_ROLE,
+        `the CI role "${CI_ROLE}"`,
+        "Role",
+      ],
+      [
+        "the CI role's name in another case",
+        { ciOidc: ci, attachTo: { roles: [CI_ROLE.toUpperCase()] } },
+        "source.attachTo.roles[0]",
+        CI_ROLE.toUpperCase(),
+        `the CI role "${CI_ROLE}"`,
+        "Role",
+      ],
+      ["the created user's name", { createUser: true, attachTo: { users: [USER] } }, "source.attachTo.users[0]", USER, `the user "${USER}"`, "User"],
+    ])("fails if source.attachTo names %s: the stack creates it and attaches its policy itself", (_, extra, path, got, what, call) => {
+      // GIVEN a principal the IAM stack creates, named again where the policy is attached
+      const data = created(extra);
+      // THEN it is refused there, naming the created principal and the call that would fail
+      expect(problemAt(data, path)).toBe(
+        `got "${got}"; the IAM stack creates ${what} of destination "destination" and attaches its policy itself, and IAM names a ${call.toLowerCase()} once per account whatever its case and path (Create${call} fails with EntityAlreadyExists when one exists): leave it out, or change role.name`,
+      );
+    });
+
+    it("fails if a trusted ARN names the CI role under another path: IAM could not create both", () => {
+      const other = arn(`role/ci/${CI_ROLE}`);
+      expect(problemAt(created({ ciOidc: ci }, { trustedPrincipalArns: [other] }), "role.trustedPrincipalArns[0]")).toMatch(
+        new RegExp(`^got "${other}"; the IAM stack creates the CI role "${CI_ROLE}" of destination "destination" and attaches its policy itself`),
+      );
+    });
+
+    it("fails if the trust names one destination's CI role exactly while there are several: every destination would trust it", () => {
+      // GIVEN two destinations, and the first one's CI role named in the shared trust
+      const destinations = [
+        { name: "destination", accountId: DESTINATION_ACCOUNT },
+        { name: "prod", accountId: OTHER_ACCOUNT },
+      ];
+      const data = created({ ciOidc: ci }, { trustedPrincipalArns: [arn(`role/${CI_ROLE}`)] }, { destinations });
+      // THEN
+      expect(problemAt(data, "role.trustedPrincipalArns[0]")).toBe(
+        `got "${arn(`role/${CI_ROLE}`)}"; it is the CI role "${CI_ROLE}" of destination "destination", which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so that destination's CI could reach them all: leave it out`,
+      );
+    });
+
+    it("takes the CI role's exact ARN with one destination, and the created user's exact ARN, which the trust needs", () => {
+      expect(() => parseConfig(created({ ciOidc: ci }, { trustedPrincipalArns: [arn(`role/${CI_ROLE}`)] }))).not.toThrow();
+      expect(() => parseConfig(created({ createUser: true }, { trustedPrincipalArns: [arn(`user/${USER}`)] }))).not.toThrow();
+    });
+
+    it("takes those names when the stack creates no such principal, or one of the other kind", () => {
+      expect(() => parseConfig(created({ attachTo: { roles: [CI_ROLE], users: [USER] } }))).not.toThrow();
+      expect(() => parseConfig(created({ createUser: true, ciOidc: ci, attachTo: { users: [CI_ROLE], roles: [USER] } }))).not.toThrow();
+    });
+
+    it("reports a second name for the created user once, as a principal named twice", () => {
+      // GIVEN the created user's exact ARN, and the same user in another case
+      const again = arn(`user/${USER.toUpperCase()}`);
+      const data = created({ createUser: true }, { trustedPrincipalArns: [arn(`user/${USER}`), again] });
+      // THEN one problem at the second, from the rule on principals named twice
+      expect(problemAt(data, "role.trustedPrincipalArns[1]")).toMatch(/^got ".*"; it names the same user as /);
+    });
+  });
+
   it("fails if two destinations are in the same account, where both would create the same role", () => {
     const data = rawConfig({
       destinations: [
@@ -806,6 +880,7 @@ describe("parseConfig: every cross-field rule still runs beside a shape error el
     ["the Project tag comes from project", { tags: { Project: "other" } }],
     ["derived names within IAM's limits", { ...role({ name: "r".repeat(60) }), ...source({ createUser: true }) }],
     ["each attached principal once", source({ attachTo: { groups: ["ops", "ops"] } })],
+    ["no principal the IAM stack creates named again", source({ createUser: true, attachTo: { users: ["cross-account-ec2-destination-user"] } })],
     ["at most 50 tags a resource", { tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])) }],
     [
       "the trust policy within its quota",

@@ -314,6 +314,26 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     kind: SERVICE,
   },
   {
+    field: "source.attachTo.roles[0]",
+    parameter: "iam:CreateRole RoleName (each destination's CI role, `<role.name>-<destination>-ci`, with source.ciOidc)",
+    constraint:
+      "not a role the IAM stack creates, in any case: IAM names a role once per account whatever its case and path (EntityAlreadyExists), and the stack attaches the CI role's policy itself",
+    source: `IAM User Guide, IAM identifiers (friendly names are unique regardless of case); ${IAM}, CreateRole (EntityAlreadyExists)`,
+    violation: ["CROSS-ACCOUNT-EC2-destination-ci"],
+    alongside: { "source.ciOidc": { subjects: ["repo:acme/infra:ref:refs/heads/main"] } },
+    kind: SERVICE,
+  },
+  {
+    field: "source.attachTo.users[0]",
+    parameter: "iam:CreateUser UserName (each destination's user, `<role.name>-<destination>-user`, with source.createUser)",
+    constraint:
+      "not a user the IAM stack creates, in any case: IAM names a user once per account whatever its case and path (EntityAlreadyExists), and the stack attaches the user's policy itself",
+    source: `IAM User Guide, IAM identifiers (friendly names are unique regardless of case); ${IAM}, CreateUser (EntityAlreadyExists)`,
+    violation: ["cross-account-ec2-destination-user"],
+    alongside: { "source.createUser": true },
+    kind: SERVICE,
+  },
+  {
     field: "source.attachTo.groups",
     parameter: "iam:AttachGroupPolicy (one policy per destination on each group)",
     constraint: "at most 10 managed policies per group, a quota AWS does not raise",

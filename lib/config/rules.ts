@@ -259,6 +259,55 @@ function attachedNameProblems(config: AppConfig): ConfigProblem[] {
   });
 }
 
+/** A principal the IAM stack creates in the source account for one destination. */
+interface CreatedPrincipal {
+  readonly kind: "role" | "user";
+  readonly name: string;
+  readonly arn: string;
+  readonly destination: string;
+}
+
+/** The CI role (source.ciOidc) and the user (source.createUser) each destination's IAM stack creates. */
+function createdPrincipals(config: AppConfig): CreatedPrincipal[] {
+  const made = (kind: "role" | "user", build: (role: string, destination: string) => string) =>
+    config.destinations.map((d) => {
+      const name = build(config.role.name, d.name);
+      return { kind, name, arn: `arn:${config.partition}:iam::${config.source.accountId}:${kind}/${name}`, destination: d.name };
+    });
+  return [...(config.source.ciOidc ? made("role", ciRoleName) : []), ...(config.source.createUser ? made("user", assumingUserName) : [])];
+}
+
+/**
+ * The IAM stack creates each destination's CI role and user and attaches their
+ * policy itself. Named again in source.attachTo, or as a trusted principal in
+ * another case or under another path, it is a principal IAM already holds
+ * (names are unique per account whatever the case and path: CreateRole or
+ * CreateUser fails with EntityAlreadyExists) or one the stack attaches to
+ * before creating it. A CI role's exact ARN in the trust is redundant with one
+ * destination; with several, every destination would trust it and attach its
+ * policy to it, so one destination's CI could reach them all. The created
+ * user's exact ARN is what createdUserProblems asks for.
+ */
+function createdPrincipalProblems(config: AppConfig): ConfigProblem[] {
+  const created = createdPrincipals(config);
+  if (created.length === 0) return [];
+  const named = attachedNames(config);
+  return (["role", "user"] as const).flatMap((kind) =>
+    named[`${kind}s`].flatMap((entry, index, entries) => {
+      const same = created.find((c) => c.kind === kind && c.name.toLowerCase() === entry.name.toLowerCase());
+      // A second name for one principal is attachedNameProblems' to report.
+      const repeated = entries.slice(0, index).some((e) => e.name.toLowerCase() === entry.name.toLowerCase());
+      if (!same || repeated || (entry.arn === same.arn && (kind === "user" || config.destinations.length === 1))) return [];
+      const what = `${kind === "role" ? "the CI role" : "the user"} "${same.name}" of destination "${same.destination}"`;
+      const why =
+        entry.arn === same.arn
+          ? `it is ${what}, which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so that destination's CI could reach them all: leave it out`
+          : `the IAM stack creates ${what} and attaches its policy itself, and IAM names a ${kind} once per account whatever its case and path (Create${kind === "role" ? "Role" : "User"} fails with EntityAlreadyExists when one exists): leave it out, or change role.name`;
+      return [{ path: entry.path, message: `got "${entry.arn ?? entry.name}"; ${why}` }];
+    }),
+  );
+}
+
 /** Every resource gets the merged tags, `Project`, and the instance its `Name`: at most MAX_TAGS in all. */
 function tagCountProblems(config: AppConfig): ConfigProblem[] {
   return config.destinations.flatMap((destination, index) => {
@@ -466,6 +515,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: projectTagFromProject, reads: ["tags", "destinations"] },
   { check: derivedNameProblems, reads: ["source", "destinations", "role"] },
   { check: attachedNameProblems, reads: ["source", "role"] },
+  { check: createdPrincipalProblems, reads: ["source", "role", "destinations", "partition"] },
   { check: sharedAccountProblems, reads: ["destinations", "role"] },
   { check: tagCountProblems, reads: ["tags", "destinations"] },
   { check: trustPolicySizeProblems, reads: ["destinations", "role", "partition", "source"] },
