@@ -61,6 +61,14 @@ describe("reservedNameWarnings", () => {
     [{ path: "/aws-service-role/x/" }, 'role.path "/aws-service-role/x/" is a path AWS keeps for its own roles'],
     [{ name: "AWSReservedSSO_mine" }, 'role.name "AWSReservedSSO_mine" starts like the names AWS gives its own roles'],
     [{ name: "AWSServiceRoleForMine" }, 'role.name "AWSServiceRoleForMine" starts like the names AWS gives its own roles'],
+    [
+      { name: "OrganizationAccountAccessRole" },
+      'role.name "OrganizationAccountAccessRole" is the role AWS Organizations creates in every account it creates',
+    ],
+    [
+      { name: "awscontroltowerexecution" },
+      'role.name "awscontroltowerexecution" is the role AWS Control Tower creates in every account it creates or enrolls',
+    ],
   ])("warns for the role %j, which AWS does not document as refused", (role, warning) => {
     const [found] = reservedNameWarnings(config({ role: { name: "cross-account-ec2", ...role } }));
     expect(found).toContain(warning);
@@ -68,6 +76,7 @@ describe("reservedNameWarnings", () => {
 
   it("says nothing for other paths and names", () => {
     expect(reservedNameWarnings(config({ role: { name: "aws-reserved-ish", path: "/platform/aws-reserved/" } }))).toEqual([]);
+    expect(reservedNameWarnings(config({ role: { name: "OrganizationAccountAccessRole-ec2" } }))).toEqual([]);
   });
 
   it("says nothing for the example's scale", () => {

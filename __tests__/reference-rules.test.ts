@@ -44,6 +44,18 @@ describe("referenceWarnings", () => {
     expect(referenceWarnings(withUrl("https://issuer.example.com/tenant"))).toEqual([]);
   });
 
+  it('warns of a "." or ".." segment in the state key prefix, and only of a whole segment', () => {
+    // GIVEN S3 state under prefixes with and without dot segments
+    const withPrefix = (keyPrefix: string) =>
+      referenceWarnings(parseConfig(rawConfig({ backend: { type: "s3", bucket: "org-tf-state", keyPrefix, region: "us-east-1" } })));
+    // THEN only whole "." and ".." segments are warned
+    expect(withPrefix("team/../assume-role")).toEqual([
+      expect.stringContaining('backend.keyPrefix "team/../assume-role" holds a "." or ".." segment'),
+    ]);
+    expect(withPrefix("./assume-role")).toHaveLength(1);
+    expect(withPrefix("team/..hidden/v1.2/a.")).toEqual([]);
+  });
+
   it("says nothing of role chaining when MFA is not required", () => {
     const roles = parseConfig(rawConfig({ role: { name: "r", trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`] } }));
     expect(referenceWarnings(roles)).toEqual([]);

@@ -69,6 +69,15 @@ export function sessionTagWarnings(config: AppConfig): string[] {
 }
 
 /**
+ * Roles AWS services create under fixed names in the accounts they manage. An account that joined its organization by
+ * invitation has neither, so the config cannot tell whether a destination holds one: warned.
+ */
+const ORGANIZATION_ROLES = [
+  { name: "OrganizationAccountAccessRole", by: "AWS Organizations creates in every account it creates" },
+  { name: "AWSControlTowerExecution", by: "AWS Control Tower creates in every account it creates or enrolls" },
+] as const;
+
+/**
  * Names AWS keeps for its own roles. Its documentation does not say whether CreateRole refuses them in a customer's
  * role, so the config warns rather than refuses.
  */
@@ -83,5 +92,11 @@ export function reservedNameWarnings(config: AppConfig): string[] {
         `role.name "${config.role.name}" starts like the names AWS gives its own roles; AWS does not document whether a role of yours may use it, and readers will take it for AWS's: choose another`,
       ]
     : [];
-  return [...path, ...name];
+  const organizationRole = ORGANIZATION_ROLES.find((role) => role.name.toLowerCase() === config.role.name.toLowerCase());
+  const created = organizationRole
+    ? [
+        `role.name "${config.role.name}" is the role ${organizationRole.by}: in such a destination account CreateRole fails with EntityAlreadyExists (IAM names are unique regardless of case), and adopting that role would hand its trust to this stack: choose another`,
+      ]
+    : [];
+  return [...path, ...name, ...created];
 }

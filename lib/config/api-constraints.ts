@@ -250,6 +250,16 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
   },
   {
     field: "backend.keyPrefix",
+    parameter: "s3:PutObject / GetObject Key (the S3 backend's, and any tool that reads the state)",
+    constraint:
+      'no "." or ".." segment: S3 stores the key as written, but clients that resolve dot segments as a path read another key; AWS does not document which do: warned',
+    source: "Amazon S3 User Guide, Naming objects (object key naming guidelines)",
+    violation: "team/../assume-role",
+    kind: SERVICE,
+    warned: true,
+  },
+  {
+    field: "backend.keyPrefix",
     parameter: "s3:PutObject Key",
     constraint: "every state key at most 1,024 bytes (UTF-8)",
     source: "Amazon S3 User Guide, Naming objects",
@@ -355,6 +365,17 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     constraint: "not /aws-reserved/ or /aws-service-role/, AWS's own roles' paths; whether CreateRole refuses them is not documented: warned",
     source: "IAM User Guide, Service-linked roles; IAM Identity Center User Guide, IAM roles created by IAM Identity Center",
     violation: "/aws-service-role/mine/",
+    kind: SERVICE,
+    warned: true,
+  },
+  {
+    field: "role.name",
+    parameter: "iam:CreateRole RoleName",
+    constraint:
+      "not OrganizationAccountAccessRole or AWSControlTowerExecution, which AWS Organizations and Control Tower create in the accounts they create (EntityAlreadyExists there); an invited account has neither: warned",
+    source:
+      "AWS Organizations User Guide, Accessing member accounts (OrganizationAccountAccessRole); AWS Control Tower User Guide, AWSControlTowerExecution",
+    violation: "OrganizationAccountAccessRole",
     kind: SERVICE,
     warned: true,
   },

@@ -222,6 +222,10 @@ export function referenceWarnings(config: AppConfig): string[] {
     warnings.push(
       `source.ciOidc.providerUrl "${providerUrl}" holds a port: CreateOpenIDConnectProvider's reference says the URL "should not contain a port number" without saying whether IAM refuses one, and the trust's condition keys would carry it too: use the issuer's URL without a port if its tokens' iss allows`,
     );
+  if (config.backend.type === "s3" && config.backend.keyPrefix.split("/").some((segment) => segment === "." || segment === ".."))
+    warnings.push(
+      `backend.keyPrefix "${config.backend.keyPrefix}" holds a "." or ".." segment: S3 stores a key as written, but a client that resolves dot segments as a path (a URL library, the S3 console) reads or writes another key, and AWS does not document which do: use plain segments`,
+    );
   const roles = [...config.role.trustedPrincipalArns.filter((arn) => arn.includes(":role/")), ...(config.source.attachTo?.roles ?? [])];
   if (config.role.requireMfa && roles.length > 0)
     warnings.push(
