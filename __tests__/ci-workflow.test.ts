@@ -49,8 +49,30 @@ describe("the CI workflow", () => {
     // THEN
     expect(text).toContain('echo "matrix=$(npm run --silent list -- --json)" >> "$GITHUB_OUTPUT"');
     expect(text.match(/destination: \$\{\{ fromJSON\(needs\.destinations\.outputs\.matrix\) \}\}/g)).toHaveLength(3);
-    expect(fields.sort()).toEqual(["account", "ciRoleArn", "name", "profiles.destination", "profiles.source", "region", "stacks.ec2", "stacks.iam"]);
+    expect(fields.sort()).toEqual([
+      "account",
+      "ciAudience",
+      "ciRoleArn",
+      "name",
+      "partition",
+      "profiles.destination",
+      "profiles.source",
+      "region",
+      "stacks.ec2",
+      "stacks.iam",
+    ]);
     for (const entry of entries)
       for (const field of fields) expect({ field, defined: at(entry, field) !== undefined }).toEqual({ field, defined: true });
+  });
+
+  it("asks for the CI role's token with the audience its trust requires, and writes ARNs in the config's partition", () => {
+    // GIVEN the workflow's steps that assume a role
+    const text = readFileSync(WORKFLOW, "utf8");
+    const ciSteps = [...text.matchAll(/role-to-assume: \$\{\{ matrix\.destination\.ciRoleArn \}\}\n((?: {10}.*\n)*)/g)];
+    // THEN each CI role step passes the audience (configure-aws-credentials asks for sts.amazonaws.com otherwise, which
+    // a trust requiring another refuses), and no ARN names the aws partition outright
+    expect(ciSteps.length).toBeGreaterThan(0);
+    for (const [, inputs] of ciSteps) expect(inputs).toContain("audience: ${{ matrix.destination.ciAudience }}");
+    expect(text).not.toMatch(/arn:aws:/);
   });
 });

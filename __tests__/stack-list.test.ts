@@ -54,7 +54,9 @@ describe("destinationEntries", () => {
         region: "eu-west-1",
         stacks: { iam: "prod-iam", ec2: "prod-ec2" },
         profiles: { source: "source", destination: "prod-admin" },
+        partition: "aws",
         ciRoleArn: "",
+        ciAudience: "",
         retired: false,
       },
       {
@@ -63,7 +65,9 @@ describe("destinationEntries", () => {
         region: "us-east-2",
         stacks: { iam: "dev-iam", ec2: "dev-ec2" },
         profiles: { source: "source", destination: "" },
+        partition: "aws",
         ciRoleArn: "",
+        ciAudience: "",
         retired: false,
       },
     ]);

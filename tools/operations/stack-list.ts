@@ -52,8 +52,12 @@ export interface DestinationEntry {
   readonly stacks: { readonly iam: string; readonly ec2: string };
   /** The profiles the config names, which a CI job writes into ~/.aws/config. @default - the standard chain ("") */
   readonly profiles: { readonly source: string; readonly destination: string };
+  /** The AWS partition of every account, for the ARNs the workflow writes (`arn:aws-cn:...` in China). */
+  readonly partition: string;
   /** The CI role of `source.ciOidc`, which may deploy only this destination's EC2 stack. @default "" without ciOidc */
   readonly ciRoleArn: string;
+  /** The token audience the CI role's trust requires, which the workflow must ask its token for. @default "" without ciOidc */
+  readonly ciAudience: string;
   readonly retired: boolean;
 }
 
@@ -64,7 +68,9 @@ export function destinationEntries(targets: readonly DeploymentTarget[]): Destin
     region: t.destination.region,
     stacks: { iam: t.iamStackName, ec2: t.ec2StackName },
     profiles: { source: t.source.profile ?? "", destination: t.destination.profile ?? "" },
+    partition: t.partition,
     ciRoleArn: t.ci?.roleArn ?? "",
+    ciAudience: t.ci?.audience ?? "",
     retired: t.retired,
   }));
 }
