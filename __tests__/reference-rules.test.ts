@@ -56,6 +56,24 @@ describe("referenceWarnings", () => {
     expect(withPrefix("team/..hidden/v1.2/a.")).toEqual([]);
   });
 
+  it("warns of the default token audience in China, and of nothing once it is sts.amazonaws.com.cn or outside China", () => {
+    // GIVEN a CI role in aws-cn with each audience, and one in aws with the default
+    const ci = (partition: string, region: string, audience?: string) =>
+      referenceWarnings(
+        parseConfig(
+          rawConfig({
+            partition,
+            region,
+            source: { accountId: SOURCE_ACCOUNT, ciOidc: { subjects: ["repo:acme/infra:ref:refs/heads/main"], ...(audience ? { audience } : {}) } },
+          }),
+        ),
+      );
+    // THEN only the default in China is warned
+    expect(ci("aws-cn", "cn-north-1")).toEqual([expect.stringContaining('source.ciOidc.audience "sts.amazonaws.com" in partition aws-cn')]);
+    expect(ci("aws-cn", "cn-north-1", "sts.amazonaws.com.cn")).toEqual([]);
+    expect(ci("aws", "us-east-2")).toEqual([]);
+  });
+
   it("says nothing of role chaining when MFA is not required", () => {
     const roles = parseConfig(rawConfig({ role: { name: "r", trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ops`] } }));
     expect(referenceWarnings(roles)).toEqual([]);

@@ -639,6 +639,17 @@ export const API_CONSTRAINTS: readonly ApiConstraint[] = [
     kind: SERVICE,
     warned: true,
   },
+  {
+    field: "source.ciOidc.audience",
+    parameter: "sts:AssumeRoleWithWebIdentity WebIdentityToken (its aud claim) in partition aws-cn",
+    constraint:
+      "sts.amazonaws.com.cn, which configure-aws-credentials' README says China regions may need; users report the default refused there: warned",
+    source: "configure-aws-credentials README, OIDC audience; configure-aws-credentials#457",
+    violation: "sts.amazonaws.com",
+    alongside: { partition: "aws-cn", region: "cn-north-1" },
+    kind: SERVICE,
+    warned: true,
+  },
 ];
 
 /**

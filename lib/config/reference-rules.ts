@@ -2,7 +2,7 @@ import { AWS_MANAGED_POLICIES, lookUpAwsManagedPolicy } from "../aws-managed-pol
 import { runsOnlyParavirtual } from "../instance-types";
 import type { ConfigProblem } from "./problems";
 import { nearestKey } from "./suggest";
-import type { AppConfig } from "./schema";
+import { DEFAULT_OIDC_AUDIENCE, type AppConfig } from "./schema";
 
 /**
  * References that cannot resolve: an ARN naming a path or name IAM could never create, a role in another partition,
@@ -225,6 +225,11 @@ export function referenceWarnings(config: AppConfig): string[] {
   if (config.backend.type === "s3" && config.backend.keyPrefix.split("/").some((segment) => segment === "." || segment === ".."))
     warnings.push(
       `backend.keyPrefix "${config.backend.keyPrefix}" holds a "." or ".." segment: S3 stores a key as written, but a client that resolves dot segments as a path (a URL library, the S3 console) reads or writes another key, and AWS does not document which do: use plain segments`,
+    );
+  const ci = config.source.ciOidc;
+  if (ci && config.partition === "aws-cn" && ci.audience === DEFAULT_OIDC_AUDIENCE)
+    warnings.push(
+      `source.ciOidc.audience "${ci.audience}" in partition aws-cn: configure-aws-credentials' README says China regions may need the audience sts.amazonaws.com.cn, and users report AssumeRoleWithWebIdentity refusing the default there ("Incorrect token audience", configure-aws-credentials#457); AWS does not document which STS takes: set sts.amazonaws.com.cn unless a run with this one works`,
     );
   const roles = [...config.role.trustedPrincipalArns.filter((arn) => arn.includes(":role/")), ...(config.source.attachTo?.roles ?? [])];
   if (config.role.requireMfa && roles.length > 0)

@@ -98,6 +98,8 @@ const iamNames = (what: string, max: number) =>
 
 /** GitHub Actions' token issuer: the default provider, and the one whose subjects are checked for owner and repository. */
 export const GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+/** The token audience configure-aws-credentials asks for unless told another. */
+export const DEFAULT_OIDC_AUDIENCE = "sts.amazonaws.com";
 // IAM's CreateOpenIDConnectProvider: an https URL of up to 255 characters, without query or fragment.
 const OIDC_PROVIDER_URL = /^https:\/\/[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/;
 // GitHub's subject claim: repo:<owner>/<repository>:<context>; a wildcard in owner or repository trusts others' repositories.
@@ -118,8 +120,10 @@ const ciOidcSchema = strict({
     .min(1)
     .max(255, "must be at most 255 characters (IAM's limit for a client ID)")
     .regex(/^[\x21-\x7e]+$/, "must be printable characters without spaces")
-    .default("sts.amazonaws.com")
-    .describe("The token's `aud` claim the CI role requires (configure-aws-credentials sends sts.amazonaws.com)."),
+    .default(DEFAULT_OIDC_AUDIENCE)
+    .describe(
+      "The token's `aud` claim the CI role requires, and the CI workflow asks for (configure-aws-credentials' default is sts.amazonaws.com; China regions may need sts.amazonaws.com.cn).",
+    ),
   subjects: z
     .array(
       z
