@@ -21,6 +21,7 @@ const MUTATION_SUITES = [
   "reference-rules",
   "targets",
   "trust-policy",
+  "trusted-principals",
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -43,6 +44,8 @@ export default {
     "lib/targets.ts",
     "lib/config/rules.ts",
     "lib/config/reference-rules.ts",
+    // Which principals each destination's trust names.
+    "lib/trusted-principals.ts",
     // Which AWS managed boundaries the config refuses.
     "lib/aws-managed-policies.ts",
     // What keeps a state Terraform could not save from being planned over.

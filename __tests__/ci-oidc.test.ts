@@ -1,4 +1,4 @@
-import { ciOidcSettings, trustedPrincipalArns } from "../lib/ci-oidc";
+import { ciOidcSettings } from "../lib/ci-oidc";
 import { config, SOURCE_ACCOUNT } from "./support/fixtures";
 
 const CI_OIDC = { subjects: ["repo:acme/infra:ref:refs/heads/main"] };
@@ -30,26 +30,5 @@ describe("ciOidcSettings", () => {
     const stateRoleArn = `arn:aws:iam::${SOURCE_ACCOUNT}:role/state`;
     const backend = { type: "s3", bucket: "state-bucket", keyPrefix: "cdktf", region: "us-east-2", roleArn: stateRoleArn };
     expect(ciOidcSettings(withCi({}, { backend }), "destination")?.stateRoleArn).toBe(stateRoleArn);
-  });
-});
-
-describe("trustedPrincipalArns", () => {
-  const CI_ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/cross-account-ec2-destination-ci`;
-  const DEPLOYER = `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci-deployer`;
-
-  it("adds the CI role to a trust that names principals, so the trust never refuses it", () => {
-    expect(trustedPrincipalArns(withCi({ trustedPrincipalArns: [DEPLOYER] }), "destination")).toEqual([DEPLOYER, CI_ROLE]);
-  });
-
-  it("leaves an empty list empty: it already trusts every principal of the source account", () => {
-    expect(trustedPrincipalArns(withCi(), "destination")).toEqual([]);
-  });
-
-  it("names the CI role once when the list already holds it", () => {
-    expect(trustedPrincipalArns(withCi({ trustedPrincipalArns: [CI_ROLE] }), "destination")).toEqual([CI_ROLE]);
-  });
-
-  it("is the configured list without source.ciOidc", () => {
-    expect(trustedPrincipalArns(config({}, { trustedPrincipalArns: [DEPLOYER] }), "destination")).toEqual([DEPLOYER]);
   });
 });

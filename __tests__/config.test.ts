@@ -355,20 +355,26 @@ describe("parseConfig: limits of the names the stacks derive, and principals tha
       );
     });
 
-    it("fails if the trust names one destination's CI role exactly while there are several: every destination would trust it", () => {
-      // GIVEN two destinations, and the first one's CI role named in the shared trust
-      const destinations = [
-        { name: "destination", accountId: DESTINATION_ACCOUNT },
-        { name: "prod", accountId: OTHER_ACCOUNT },
-      ];
-      const data = created({ ciOidc: ci }, { trustedPrincipalArns: [arn(`role/${CI_ROLE}`)] }, { destinations });
-      // THEN
-      expect(problemAt(data, "role.trustedPrincipalArns[0]")).toBe(
-        `got "${arn(`role/${CI_ROLE}`)}"; it is the CI role "${CI_ROLE}" of destination "destination", which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so that destination's CI could reach them all: leave it out`,
-      );
-    });
+    it.each([
+      ["CI role", { ciOidc: ci }, `role/${CI_ROLE}`, "CI"],
+      ["user", { createUser: true }, `user/${USER}`, "key"],
+    ])(
+      "fails if the trust names one destination's %s exactly while there are several: every destination would trust it",
+      (kind, extra, principal, reach) => {
+        // GIVEN two destinations, and the first one's created principal named in the shared trust
+        const destinations = [
+          { name: "destination", accountId: DESTINATION_ACCOUNT },
+          { name: "prod", accountId: OTHER_ACCOUNT },
+        ];
+        const data = created(extra, { trustedPrincipalArns: [arn(principal)] }, { destinations });
+        // THEN
+        expect(problemAt(data, "role.trustedPrincipalArns[0]")).toBe(
+          `got "${arn(principal)}"; it is the ${kind} "${principal.split("/")[1]}" of destination "destination", which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so one destination's ${reach} could reach them all: leave it out`,
+        );
+      },
+    );
 
-    it("takes the CI role's exact ARN with one destination, and the created user's exact ARN, which the trust needs", () => {
+    it("takes the CI role's and the created user's exact ARN with one destination, where it is redundant", () => {
       expect(() => parseConfig(created({ ciOidc: ci }, { trustedPrincipalArns: [arn(`role/${CI_ROLE}`)] }))).not.toThrow();
       expect(() => parseConfig(created({ createUser: true }, { trustedPrincipalArns: [arn(`user/${USER}`)] }))).not.toThrow();
     });
@@ -508,10 +514,8 @@ describe("parseConfig: a created user that could never assume the role", () => {
     );
   });
 
-  it("fails if the trust names principals but not the created user, saying which ARN to add", () => {
-    expect(problemAt(creating({ trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`] }), "source.createUser")).toBe(
-      `got true; role.trustedPrincipalArns does not name the created user, so the trust would refuse it: add arn:aws:iam::${SOURCE_ACCOUNT}:user/cross-account-ec2-destination-user, or drop createUser`,
-    );
+  it("takes a trust that names principals but not the created user: each destination's trust adds its own", () => {
+    expect(() => parseConfig(creating({ trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`] }))).not.toThrow();
   });
 
   it("accepts a created user that the trust names", () => {

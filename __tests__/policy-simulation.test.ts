@@ -171,6 +171,41 @@ describe("trust: CI's OIDC role", () => {
   });
 });
 
+describe("trust: the users source.createUser makes, one per destination", () => {
+  // GIVEN two destinations, each with its created user, and a trust that names a deployer
+  const userOf = (destination: string) => `arn:aws:iam::${SOURCE_ACCOUNT}:user/cross-account-ec2-${destination}-user`;
+  const policies = synthesizedPolicies(
+    config(
+      {
+        source: { accountId: SOURCE_ACCOUNT, createUser: true },
+        destinations: [
+          { name: "destination", accountId: DESTINATION_ACCOUNT },
+          { name: "prod", accountId: OTHER_ACCOUNT },
+        ],
+      },
+      { trustedPrincipalArns: [CI], externalId: EXTERNAL_ID },
+    ),
+  );
+  const asUser = (user: string): Request => ({
+    principal: user,
+    action: "sts:AssumeRole",
+    resource: policies.roleArn,
+    resourceAccount: DESTINATION_ACCOUNT,
+    context: { "aws:PrincipalArn": user, "aws:PrincipalAccount": SOURCE_ACCOUNT, "sts:ExternalId": EXTERNAL_ID },
+    // Even with an identity policy that allows it, the trust decides.
+    identityPolicies: [policies.source],
+    resourcePolicy: policies.trust,
+  });
+
+  it("allows the destination's own created user", async () => {
+    expect(await decide(asUser(userOf("destination")))).toBe("Allowed");
+  });
+
+  it("denies another destination's created user: one key reaches one destination", async () => {
+    expect(await decide(asUser(userOf("prod")))).toBe("ImplicitlyDenied");
+  });
+});
+
 describe("source policy: what the source principals may assume", () => {
   const sourceSide = (resource: string): Request => ({
     principal: CI,

@@ -15,6 +15,11 @@ export function roleArn(partition: Partition, accountId: string, name: string, p
   return `arn:${partition}:iam::${accountId}:role${path}${name}`;
 }
 
+/** ARN of an IAM user; `path` is `/` or `/a/b/`, as IAM stores it. */
+export function userArn(partition: Partition, accountId: string, name: string, path = "/"): string {
+  return `arn:${partition}:iam::${accountId}:user${path}${name}`;
+}
+
 /** ARN of an AWS-managed policy, such as AmazonEC2FullAccess. */
 export function awsManagedPolicyArn(partition: Partition, name: string): string {
   return `arn:${partition}:iam::aws:policy/${name}`;

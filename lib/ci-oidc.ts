@@ -39,16 +39,3 @@ export function ciOidcSettings(config: AppConfig, destination: string): CiOidcSe
     ...(config.backend.type === "s3" && config.backend.roleArn ? { stateRoleArn: config.backend.roleArn } : {}),
   };
 }
-
-/**
- * The principals a destination's trust names: `role.trustedPrincipalArns`,
- * and the CI role when the list is not empty (an empty list trusts the whole
- * source account, the CI role included), so `source.ciOidc` never yields a
- * CI role its destination refuses.
- */
-export function trustedPrincipalArns(config: AppConfig, destination: string): readonly string[] {
-  const named = config.role.trustedPrincipalArns;
-  if (!config.source.ciOidc || named.length === 0) return named;
-  const ci = roleArn(config.partition, config.source.accountId, ciRoleName(config.role.name, destination));
-  return named.includes(ci) ? named : [...named, ci];
-}

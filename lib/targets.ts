@@ -1,6 +1,7 @@
 import { PROJECT_TAG, type AppConfig, type BackendConfig, type Partition, type PermissionSet, type Tags } from "./config/schema";
 import { roleArn } from "./arn";
-import { ciOidcSettings, trustedPrincipalArns, type CiOidcSettings } from "./ci-oidc";
+import { ciOidcSettings, type CiOidcSettings } from "./ci-oidc";
+import { trustedPrincipalArns } from "./trusted-principals";
 import { stackNames } from "./names";
 
 /** The source account as every stack of one destination sees it. */

@@ -1,8 +1,9 @@
-import { ciOidcSettings, trustedPrincipalArns } from "../ci-oidc";
+import { ciOidcSettings } from "../ci-oidc";
 import { addressName, assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
 import { ATTACHED_POLICY_QUOTAS } from "../quotas";
 import { regionPartition, REGIONS_UNKNOWN_TO_TERRAFORM } from "../regions";
+import { trustedPrincipalArns } from "../trusted-principals";
 import { buildTrustPolicy, buildWebIdentityTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
 import { formatValue, type ConfigProblem } from "./problems";
 import { REFERENCE_RULES } from "./reference-rules";
@@ -283,10 +284,10 @@ function createdPrincipals(config: AppConfig): CreatedPrincipal[] {
  * another case or under another path, it is a principal IAM already holds
  * (names are unique per account whatever the case and path: CreateRole or
  * CreateUser fails with EntityAlreadyExists) or one the stack attaches to
- * before creating it. A CI role's exact ARN in the trust is redundant with one
- * destination; with several, every destination would trust it and attach its
- * policy to it, so one destination's CI could reach them all. The created
- * user's exact ARN is what createdUserProblems asks for.
+ * before creating it. A created principal's exact ARN in the trust is
+ * redundant with one destination (each destination trusts its own); with
+ * several, every destination would trust it and attach its policy to it, so
+ * one destination's CI job or key could reach them all.
  */
 function createdPrincipalProblems(config: AppConfig): ConfigProblem[] {
   const created = createdPrincipals(config);
@@ -297,11 +298,11 @@ function createdPrincipalProblems(config: AppConfig): ConfigProblem[] {
       const same = created.find((c) => c.kind === kind && c.name.toLowerCase() === entry.name.toLowerCase());
       // A second name for one principal is attachedNameProblems' to report.
       const repeated = entries.slice(0, index).some((e) => e.name.toLowerCase() === entry.name.toLowerCase());
-      if (!same || repeated || (entry.arn === same.arn && (kind === "user" || config.destinations.length === 1))) return [];
+      if (!same || repeated || (entry.arn === same.arn && config.destinations.length === 1)) return [];
       const what = `${kind === "role" ? "the CI role" : "the user"} "${same.name}" of destination "${same.destination}"`;
       const why =
         entry.arn === same.arn
-          ? `it is ${what}, which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so that destination's CI could reach them all: leave it out`
+          ? `it is ${what}, which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so one destination's ${kind === "role" ? "CI" : "key"} could reach them all: leave it out`
           : `the IAM stack creates ${what} and attaches its policy itself, and IAM names a ${kind} once per account whatever its case and path (Create${kind === "role" ? "Role" : "User"} fails with EntityAlreadyExists when one exists): leave it out, or change role.name`;
       return [{ path: entry.path, message: `got "${entry.arn ?? entry.name}"; ${why}` }];
     }),
@@ -344,30 +345,13 @@ function trustPolicySizeProblems(config: AppConfig): ConfigProblem[] {
   ];
 }
 
-/**
- * The user `source.createUser` makes signs in with a long-term key alone: it
- * can never present MFA, and it can assume the role only if the trust lets it.
- */
+/** The user `source.createUser` makes signs in with a long-term key alone: it can never present MFA. */
 function createdUserProblems(config: AppConfig): ConfigProblem[] {
-  if (!config.source.createUser) return [];
-  if (config.role.requireMfa) {
-    return [
-      {
-        path: "source.createUser",
-        message: "got true; with role.requireMfa the created user could never assume the role (an access key alone carries no MFA): drop one of them",
-      },
-    ];
-  }
-  const trusted = config.role.trustedPrincipalArns;
-  if (trusted.length === 0) return [];
-  const missing = config.destinations
-    .map((d) => `arn:${config.partition}:iam::${config.source.accountId}:user/${assumingUserName(config.role.name, d.name)}`)
-    .filter((arn) => !trusted.includes(arn));
-  if (missing.length === 0) return [];
+  if (!config.source.createUser || !config.role.requireMfa) return [];
   return [
     {
       path: "source.createUser",
-      message: `got true; role.trustedPrincipalArns does not name the created user, so the trust would refuse it: add ${missing.join(", ")}, or drop createUser`,
+      message: "got true; with role.requireMfa the created user could never assume the role (an access key alone carries no MFA): drop one of them",
     },
   ];
 }
@@ -520,7 +504,7 @@ export const CROSS_FIELD_RULES: readonly ListedRule[] = [
   { check: tagCountProblems, reads: ["tags", "destinations"] },
   { check: trustPolicySizeProblems, reads: ["destinations", "role", "partition", "source"] },
   { check: boundaryPartitionProblems, reads: ["role", "partition"] },
-  { check: createdUserProblems, reads: ["source", "role", "destinations", "partition"] },
+  { check: createdUserProblems, reads: ["source", "role"] },
   { check: trustedPrincipalsInSource, reads: ["role", "source", "partition"] },
   { check: mfaAgeNeedsMfa, reads: ["role"] },
   { check: usernameSessionNeedsUsers, reads: ["role", "source"] },
