@@ -5,6 +5,7 @@ import {
   CreateOpenIDConnectProviderCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  CreateUserCommand,
   IAMClient,
   PutRolePolicyCommand,
   type CreateRoleCommandInput,
@@ -648,9 +649,12 @@ describe("the AWS double's IAM applies IAM's service rules beyond each parameter
       }),
     );
 
-  it("keeps names unique regardless of case, for roles, groups and policies", async () => {
+  it("keeps names unique regardless of case and path, for roles, users, groups and policies", async () => {
     expect(await role("CaseRole")).toBe("ok");
     expect(await role("caserole")).toBe("EntityAlreadyExistsException");
+    expect(await role("CaseRole", { Path: "/ci/" })).toBe("EntityAlreadyExistsException");
+    expect(await code(iam().send(new CreateUserCommand({ UserName: "case-user" })))).toBe("ok");
+    expect(await code(iam().send(new CreateUserCommand({ UserName: "CASE-USER", Path: "/team/" })))).toBe("EntityAlreadyExistsException");
     expect(await code(iam().send(new CreateGroupCommand({ GroupName: "Admins" })))).toBe("ok");
     expect(await code(iam().send(new CreateGroupCommand({ GroupName: "ADMINS" })))).toBe("EntityAlreadyExistsException");
     expect(await code(policy("destination", "Assume-Dev"))).toBe("ok");
