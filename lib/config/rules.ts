@@ -1,3 +1,4 @@
+import { roleArn, userArn } from "../arn";
 import { ciOidcSettings } from "../ci-oidc";
 import { addressName, assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
@@ -273,7 +274,8 @@ function createdPrincipals(config: AppConfig): CreatedPrincipal[] {
   const made = (kind: "role" | "user", build: (role: string, destination: string) => string) =>
     config.destinations.map((d) => {
       const name = build(config.role.name, d.name);
-      return { kind, name, arn: `arn:${config.partition}:iam::${config.source.accountId}:${kind}/${name}`, destination: d.name };
+      const arn = (kind === "role" ? roleArn : userArn)(config.partition, config.source.accountId, name);
+      return { kind, name, arn, destination: d.name };
     });
   return [...(config.source.ciOidc ? made("role", ciRoleName) : []), ...(config.source.createUser ? made("user", assumingUserName) : [])];
 }
