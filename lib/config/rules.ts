@@ -1,10 +1,9 @@
-import { roleArn, userArn } from "../arn";
 import { ciOidcSettings } from "../ci-oidc";
-import { addressName, assumingUserName, ciRoleName, IAM_NAME_LIMITS } from "../names";
+import { addressName, IAM_NAME_LIMITS } from "../names";
 import { policyJson } from "../policy-document";
 import { ATTACHED_POLICY_QUOTAS } from "../quotas";
 import { regionPartition, REGIONS_UNKNOWN_TO_TERRAFORM } from "../regions";
-import { trustedPrincipalArns } from "../trusted-principals";
+import { createdPrincipals, trustedPrincipalArns } from "../trusted-principals";
 import { buildTrustPolicy, buildWebIdentityTrustPolicy, TRUST_POLICY_MAX_CHARS } from "../trust-policy";
 import { formatValue, type ConfigProblem } from "./problems";
 import { REFERENCE_RULES } from "./reference-rules";
@@ -139,6 +138,9 @@ function trustedPrincipalsInSource(config: AppConfig): ConfigProblem[] {
   });
 }
 
+/** What the config calls each kind of principal the IAM stack creates. */
+const CREATED_LABEL = { role: "CI role", user: "user" } as const;
+
 /**
  * The created user's and CI role's names must fit IAM's 64 characters:
  * checked with the functions that build them. The policy and group names need
@@ -146,18 +148,14 @@ function trustedPrincipalsInSource(config: AppConfig): ConfigProblem[] {
  * stay under 128.
  */
 function derivedNameProblems(config: AppConfig): ConfigProblem[] {
-  const derived = [
-    ...(config.source.createUser ? [{ what: "user", build: assumingUserName, limit: IAM_NAME_LIMITS.user }] : []),
-    ...(config.source.ciOidc ? [{ what: "CI role", build: ciRoleName, limit: IAM_NAME_LIMITS.role }] : []),
-  ];
   return config.destinations.flatMap((destination, index) =>
-    derived.flatMap(({ what, build, limit }) => {
-      const name = build(config.role.name, destination.name);
+    createdPrincipals(config, destination.name).flatMap(({ kind, name }) => {
+      const limit = IAM_NAME_LIMITS[kind];
       if (name.length <= limit) return [];
       return [
         {
           path: `destinations[${index}].name`,
-          message: `got "${destination.name}"; with role.name it makes the ${what} name "${name}" (${name.length} characters), over IAM's limit of ${limit}: shorten role.name or the destination name`,
+          message: `got "${destination.name}"; with role.name it makes the ${CREATED_LABEL[kind]} name "${name}" (${name.length} characters), over IAM's limit of ${limit}: shorten role.name or the destination name`,
         },
       ];
     }),
@@ -261,25 +259,6 @@ function attachedNameProblems(config: AppConfig): ConfigProblem[] {
   });
 }
 
-/** A principal the IAM stack creates in the source account for one destination. */
-interface CreatedPrincipal {
-  readonly kind: "role" | "user";
-  readonly name: string;
-  readonly arn: string;
-  readonly destination: string;
-}
-
-/** The CI role (source.ciOidc) and the user (source.createUser) each destination's IAM stack creates. */
-function createdPrincipals(config: AppConfig): CreatedPrincipal[] {
-  const made = (kind: "role" | "user", build: (role: string, destination: string) => string) =>
-    config.destinations.map((d) => {
-      const name = build(config.role.name, d.name);
-      const arn = (kind === "role" ? roleArn : userArn)(config.partition, config.source.accountId, name);
-      return { kind, name, arn, destination: d.name };
-    });
-  return [...(config.source.ciOidc ? made("role", ciRoleName) : []), ...(config.source.createUser ? made("user", assumingUserName) : [])];
-}
-
 /**
  * The IAM stack creates each destination's CI role and user and attaches their
  * policy itself. Named again in source.attachTo, or as a trusted principal in
@@ -292,7 +271,7 @@ function createdPrincipals(config: AppConfig): CreatedPrincipal[] {
  * one destination's CI job or key could reach them all.
  */
 function createdPrincipalProblems(config: AppConfig): ConfigProblem[] {
-  const created = createdPrincipals(config);
+  const created = config.destinations.flatMap((d) => createdPrincipals(config, d.name));
   if (created.length === 0) return [];
   const named = attachedNames(config);
   return (["role", "user"] as const).flatMap((kind) =>
@@ -301,7 +280,7 @@ function createdPrincipalProblems(config: AppConfig): ConfigProblem[] {
       // A second name for one principal is attachedNameProblems' to report.
       const repeated = entries.slice(0, index).some((e) => e.name.toLowerCase() === entry.name.toLowerCase());
       if (!same || repeated || (entry.arn === same.arn && config.destinations.length === 1)) return [];
-      const what = `${kind === "role" ? "the CI role" : "the user"} "${same.name}" of destination "${same.destination}"`;
+      const what = `the ${CREATED_LABEL[kind]} "${same.name}" of destination "${same.destination}"`;
       const why =
         entry.arn === same.arn
           ? `it is ${what}, which the IAM stack trusts in its own destination; listed here, every destination would trust it and give it its policy, so one destination's ${kind === "role" ? "CI" : "key"} could reach them all: leave it out`
